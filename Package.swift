@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "WildGuard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "WildGuard", targets: ["WildGuard"]),
+        .executable(name: "wildguard", targets: ["wildguard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config. Their module maps expose no ICU or PCRE2
+        // header to Swift: every call goes through CWildGuardShims (ICU's headers clash with
+        // Foundation's bundled ICU when Swift sees both).
+        .systemLibrary(
+            name: "CICU",
+            pkgConfig: "icu-i18n",
+            providers: [.apt(["libicu-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(
+            name: "CWildGuardShims",
+            dependencies: ["CICU", "CPCRE2"],
+            linkerSettings: [
+                .linkedLibrary("pcre2-8"),
+                .linkedLibrary("icui18n"),
+                .linkedLibrary("icuuc"),
+                .linkedLibrary("icudata"),
+            ]
+        ),
+        .target(
+            name: "WildGuard",
+            dependencies: [
+                "CWildGuardShims",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "wildguard",
+            dependencies: [
+                "WildGuard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "WildGuardTests",
+            dependencies: ["WildGuard"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["WildGuard", "wildguard"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

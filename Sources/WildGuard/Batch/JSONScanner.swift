@@ -1,0 +1,249 @@
+/// A small, strict JSON reader for one JSONL record: it returns the top-level fields of an
+/// object, decoding string values and keeping other values as their raw JSON text. Errors say
+/// at which byte and what was expected. Written for speed on the batch path (no Foundation).
+public struct JSONRecord: Sendable {
+    /// A top-level field's value.
+    public enum Value: Sendable, Equatable {
+        case string(String)
+        /// Anything else, as its JSON text (`42`, `true`, `null`, `{...}`).
+        case raw(String)
+
+        /// The value as text: strings decoded, numbers and booleans as written, null as nil.
+        public var text: String? {
+            switch self {
+            case .string(let s): return s
+            case .raw(let r): return r == "null" ? nil : r
+            }
+        }
+
+        /// The value as JSON text.
+        public var json: String {
+            switch self {
+            case .string(let s): return JSONWriter.quoted(s)
+            case .raw(let r): return r
+            }
+        }
+    }
+
+    public var fields: [(key: String, value: Value)]
+
+    public subscript(key: String) -> Value? { fields.first { $0.key == key }?.value }
+
+    /// Parses one JSON object. `hadInvalidUTF8` is set when a string held invalid UTF-8 (it is
+    /// replaced with U+FFFD).
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> (JSONRecord, hadInvalidUTF8: Bool) {
+        var scanner = Scanner(bytes: bytes)
+        scanner.skipSpace()
+        guard scanner.peek == UInt8(ascii: "{") else { throw scanner.error("expected a JSON object '{'") }
+        let fields = try scanner.object()
+        scanner.skipSpace()
+        guard scanner.atEnd else { throw scanner.error("unexpected text after the object") }
+        return (JSONRecord(fields: fields), scanner.invalidUTF8)
+    }
+
+    struct Scanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var i = 0
+        var invalidUTF8 = false
+        var depth = 0
+
+        var atEnd: Bool { i >= bytes.count }
+        var peek: UInt8? { i < bytes.count ? bytes[i] : nil }
+
+        func error(_ message: String) -> JSONError { JSONError(message: message, offset: i) }
+
+        mutating func skipSpace() {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
+        }
+
+        mutating func expect(_ c: UInt8, _ what: String) throws(JSONError) {
+            skipSpace()
+            guard peek == c else { throw error("expected \(what)") }
+            i += 1
+        }
+
+        mutating func object() throws(JSONError) -> [(key: String, value: Value)] {
+            try expect(UInt8(ascii: "{"), "'{'")
+            var fields: [(key: String, value: Value)] = []
+            skipSpace()
+            if peek == UInt8(ascii: "}") { i += 1; return fields }
+            while true {
+                skipSpace()
+                guard peek == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
+                let key = try string()
+                try expect(UInt8(ascii: ":"), "':' after a field name")
+                skipSpace()
+                let value: Value
+                if peek == UInt8(ascii: "\"") {
+                    value = .string(try string())
+                } else {
+                    let start = i
+                    try skipValue()
+                    value = .raw(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                }
+                fields.append((key, value))
+                skipSpace()
+                if peek == UInt8(ascii: ",") { i += 1; continue }
+                if peek == UInt8(ascii: "}") { i += 1; return fields }
+                throw error("expected ',' or '}'")
+            }
+        }
+
+        mutating func skipValue() throws(JSONError) {
+            skipSpace()
+            guard let c = peek else { throw error("expected a value") }
+            switch c {
+            case UInt8(ascii: "\""): _ = try string()
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                guard depth < 64 else { throw error("nested more than 64 levels deep") }
+                let close = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                i += 1
+                skipSpace()
+                if peek == close { i += 1; depth -= 1; return }
+                while true {
+                    if c == UInt8(ascii: "{") {
+                        skipSpace()
+                        guard peek == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
+                        _ = try string()
+                        try expect(UInt8(ascii: ":"), "':'")
+                    }
+                    try skipValue()
+                    skipSpace()
+                    if peek == UInt8(ascii: ",") { i += 1; continue }
+                    if peek == close { i += 1; depth -= 1; return }
+                    throw error("expected ',' or '\(Character(Unicode.Scalar(close)))'")
+                }
+            case UInt8(ascii: "t"): try literal("true")
+            case UInt8(ascii: "f"): try literal("false")
+            case UInt8(ascii: "n"): try literal("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
+            default: throw error("unexpected character")
+            }
+        }
+
+        mutating func literal(_ word: StaticString) throws(JSONError) {
+            let count = word.utf8CodeUnitCount
+            guard i + count <= bytes.count else { throw error("expected \(word)") }
+            for k in 0..<count where bytes[i + k] != word.utf8Start[k] { throw error("expected \(word)") }
+            i += count
+        }
+
+        mutating func number() throws(JSONError) {
+            let start = i
+            if peek == UInt8(ascii: "-") { i += 1 }
+            var digits = 0
+            while let c = peek, c >= 0x30 && c <= 0x39 { i += 1; digits += 1 }
+            guard digits > 0 else { throw error("expected digits") }
+            if peek == UInt8(ascii: ".") {
+                i += 1
+                var frac = 0
+                while let c = peek, c >= 0x30 && c <= 0x39 { i += 1; frac += 1 }
+                guard frac > 0 else { throw error("expected digits after '.'") }
+            }
+            if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+                i += 1
+                if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { i += 1 }
+                var exp = 0
+                while let c = peek, c >= 0x30 && c <= 0x39 { i += 1; exp += 1 }
+                guard exp > 0 else { throw error("expected an exponent") }
+            }
+            _ = start
+        }
+
+        mutating func string() throws(JSONError) -> String {
+            i += 1  // opening quote
+            let start = i
+            // Fast path: no escapes and plain ASCII or valid UTF-8.
+            var hasEscape = false
+            var hasHigh = false
+            while i < bytes.count {
+                let c = bytes[i]
+                if c == UInt8(ascii: "\"") { break }
+                if c == UInt8(ascii: "\\") { hasEscape = true; i += 2; continue }
+                if c < 0x20 { throw error("control character in a string (escape it)") }
+                if c >= 0x80 { hasHigh = true }
+                i += 1
+            }
+            guard i < bytes.count else { throw error("unterminated string") }
+            let end = i
+            i += 1
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if !hasEscape {
+                if hasHigh { noteInvalid(raw) }
+                return String(decoding: raw, as: UTF8.self)
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(raw.count)
+            var k = 0
+            while k < raw.count {
+                let c = raw[k]
+                guard c == UInt8(ascii: "\\") else { out.append(c); k += 1; continue }
+                guard k + 1 < raw.count else { throw JSONError(message: "bad escape", offset: start + k) }
+                let e = raw[k + 1]
+                k += 2
+                switch e {
+                case UInt8(ascii: "\""): out.append(0x22)
+                case UInt8(ascii: "\\"): out.append(0x5C)
+                case UInt8(ascii: "/"): out.append(0x2F)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard var scalar = hex4(raw, k) else { throw JSONError(message: "bad \\u escape", offset: start + k) }
+                    k += 4
+                    if (0xD800...0xDBFF).contains(scalar), k + 6 <= raw.count, raw[k] == 0x5C, raw[k + 1] == UInt8(ascii: "u"),
+                        let low = hex4(raw, k + 2), (0xDC00...0xDFFF).contains(low)
+                    {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        k += 6
+                    }
+                    let s = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    if Unicode.Scalar(scalar) == nil { invalidUTF8 = true }
+                    out.append(contentsOf: String(Character(s)).utf8)
+                default:
+                    throw JSONError(message: "bad escape '\\\(Character(Unicode.Scalar(e)))'", offset: start + k - 1)
+                }
+            }
+            if hasHigh { out.withUnsafeBufferPointer { noteInvalid($0) } }
+            return String(decoding: out, as: UTF8.self)
+        }
+
+        private func hex4(_ raw: UnsafeBufferPointer<UInt8>, _ k: Int) -> UInt32? {
+            guard k + 4 <= raw.count else { return nil }
+            var v: UInt32 = 0
+            for j in 0..<4 {
+                let c = raw[k + j]
+                let d: UInt32
+                switch c {
+                case 0x30...0x39: d = UInt32(c - 0x30)
+                case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+                case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+                default: return nil
+                }
+                v = v << 4 | d
+            }
+            return v
+        }
+
+        private mutating func noteInvalid(_ raw: UnsafeBufferPointer<UInt8>) {
+            var k = 0
+            while k < raw.count {
+                if raw[k] < 0x80 { k += 1; continue }
+                let (scalar, length) = Normaliser.decode(raw, at: k)
+                if scalar == nil { invalidUTF8 = true; return }
+                k += length
+            }
+        }
+    }
+}
+
+/// Why a JSONL record could not be read.
+public struct JSONError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    /// Byte offset in the record.
+    public var offset: Int
+    public var description: String { "invalid JSON at byte \(offset + 1): \(message)" }
+}

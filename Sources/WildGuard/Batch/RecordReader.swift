@@ -1,0 +1,82 @@
+/// How batch input is laid out.
+public enum InputFormat: String, Sendable, CaseIterable {
+    /// One JSON object per line.
+    case jsonl
+    /// Comma-separated values with a header line (RFC 4180 quoting).
+    case csv
+    /// One listing per line.
+    case text
+}
+
+/// One listing read from batch input, or the reason it could not be read.
+public struct InputRecord: Sendable {
+    /// 1-based line (or record) number in its input.
+    public var line: Int
+    /// The record id as JSON text (a string id stays a string, a number a number).
+    public var idJSON: String
+    /// The listing text, or nil when the record is malformed.
+    public var text: String?
+    /// Why the record could not be read.
+    public var error: String?
+    /// Other fields of the record (for evaluation and reports).
+    public var fields: [(key: String, value: JSONRecord.Value)]
+    /// Invalid UTF-8 was replaced in the text.
+    public var replacedInvalidUTF8: Bool
+
+    public init(line: Int, idJSON: String, text: String?, error: String?,
+                fields: [(key: String, value: JSONRecord.Value)], replacedInvalidUTF8: Bool) {
+        self.line = line
+        self.idJSON = idJSON
+        self.text = text
+        self.error = error
+        self.fields = fields
+        self.replacedInvalidUTF8 = replacedInvalidUTF8
+    }
+}
+
+/// Turns one raw line of JSONL or text into an `InputRecord`. Pure and thread-safe, so the batch
+/// path parses on its worker threads.
+public struct RecordParser: Sendable {
+    public var format: InputFormat
+    public var textField: String
+    public var idField: String
+
+    public init(format: InputFormat, textField: String = "text", idField: String = "id") {
+        self.format = format
+        self.textField = textField
+        self.idField = idField
+    }
+
+    public func parse(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> InputRecord {
+        let lineID = String(number)
+        switch format {
+        case .text, .csv:
+            let text = String(decoding: line, as: UTF8.self)
+            var invalid = false
+            if line.contains(where: { $0 >= 0x80 }) { invalid = !text.utf8.elementsEqual(line) }
+            return InputRecord(line: number, idJSON: lineID, text: text, error: nil, fields: [], replacedInvalidUTF8: invalid)
+        case .jsonl:
+            do {
+                let (record, invalid) = try JSONRecord.parse(line)
+                let id = record[idField]
+                let idJSON: String
+                switch id {
+                case .string(let s)?: idJSON = JSONWriter.quoted(s)
+                case .raw(let r)? where r != "null" && !r.hasPrefix("{") && !r.hasPrefix("["): idJSON = r
+                default: idJSON = lineID
+                }
+                guard let value = record[textField] else {
+                    return InputRecord(line: number, idJSON: idJSON, text: nil,
+                                       error: "missing field '\(textField)'", fields: record.fields, replacedInvalidUTF8: invalid)
+                }
+                guard case .string(let text) = value else {
+                    return InputRecord(line: number, idJSON: idJSON, text: nil,
+                                       error: "field '\(textField)' is not a string", fields: record.fields, replacedInvalidUTF8: invalid)
+                }
+                return InputRecord(line: number, idJSON: idJSON, text: text, error: nil, fields: record.fields, replacedInvalidUTF8: invalid)
+            } catch {
+                return InputRecord(line: number, idJSON: lineID, text: nil, error: error.description, fields: [], replacedInvalidUTF8: false)
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+/// Classifies listings on one thread with an `Engine`, reusing its normalisation and matching
+/// buffers from listing to listing. Make one per thread with `Engine.makeClassifier()`.
+public final class Classifier {
+    public let engine: Engine
+    private let text = NormalisedText()
+    private let scratch: MatchScratch?
+    private var firstHit: [Int32: Int] = [:]
+
+    init(engine: Engine) {
+        self.engine = engine
+        scratch = engine.matcher.makeScratch(limits: engine.options.regexLimits)
+    }
+
+    /// Classifies one listing.
+    public func classify(_ listing: String) -> Decision {
+        var copy = listing
+        return copy.withUTF8 { classify(utf8: $0) }
+    }
+
+    /// Classifies one listing given as UTF-8 bytes (invalid sequences are replaced and reported).
+    public func classify(utf8 input: UnsafeBufferPointer<UInt8>) -> Decision {
+        var engineSignals: [Signal] = []
+        var bytes = input
+        if input.count > engine.options.maxListingBytes {
+            var cut = engine.options.maxListingBytes
+            while cut > 0 && input[cut] & 0xC0 == 0x80 { cut -= 1 }
+            bytes = UnsafeBufferPointer(rebasing: input[0..<cut])
+            engineSignals.append(Signal(
+                kind: .input, id: "input.truncated", tags: ["truncated"], weight: 1, span: cut..<input.count,
+                matched: "", evasion: nil, taxon: nil, count: 1, location: nil))
+        }
+        engine.normaliser.normalise(bytes, into: text)
+        guard let scratch else {
+            return limitDecision(reason: "could not allocate PCRE2 match state", input: bytes)
+        }
+        engine.matcher.match(text, scratch: scratch)
+        var signals = collectSignals(scratch: scratch, input: bytes)
+        signals += engineSignals
+        if text.invalidSequences > 0 {
+            signals.append(Signal(
+                kind: .input, id: "input.invalid-utf8", tags: ["invalid-utf8"], weight: 1, span: 0..<0,
+                matched: "", evasion: nil, taxon: nil, count: text.invalidSequences, location: nil))
+        }
+        if scratch.limitExceeded {
+            signals.append(Signal(
+                kind: .limit, id: "limit.pcre2", tags: ["match-limit"], weight: 1, span: 0..<0,
+                matched: "", evasion: nil, taxon: nil, count: 1, location: nil))
+        }
+        return decide(signals, limitExceeded: scratch.limitExceeded)
+    }
+
+    private func original(_ input: UnsafeBufferPointer<UInt8>, _ span: Range<Int>) -> String {
+        let clamped = span.clamped(to: 0..<input.count)
+        return String(decoding: UnsafeBufferPointer(rebasing: input[clamped]), as: UTF8.self)
+    }
+
+    private func collectSignals(scratch: MatchScratch, input: UnsafeBufferPointer<UInt8>) -> [Signal] {
+        var signals: [Signal] = []
+        firstHit.removeAll(keepingCapacity: true)
+        var evasions: [EvasionKind: Range<Int>] = [:]
+        let entries = engine.taxonomy.entries
+        for hit in scratch.hits {
+            let span = text.originalSpan(of: hit.range)
+            if let evasion = hit.evasion, evasions[evasion] == nil { evasions[evasion] = span }
+            let emoji = hit.evasion == .emoji
+            if let index = firstHit[hit.entry] {
+                signals[index].count += 1
+                // A word outranks an emoji for the same entry.
+                if signals[index].evasion == .emoji && !emoji {
+                    signals[index].span = span
+                    signals[index].matched = original(input, span)
+                    signals[index].evasion = hit.evasion
+                    signals[index].weight = entries[Int(hit.entry)].weight
+                }
+                continue
+            }
+            let entry = entries[Int(hit.entry)]
+            firstHit[hit.entry] = signals.count
+            signals.append(Signal(
+                kind: entry.kind, id: entry.id, tags: entry.tags,
+                weight: entry.weight * (emoji ? engine.policy.emojiFactor : 1),
+                span: span, matched: original(input, span), evasion: hit.evasion, taxon: entry.taxon,
+                count: 1, location: entry.location))
+        }
+        for evidence in text.evidence where evasions[evidence.kind] == nil {
+            evasions[evidence.kind] = evidence.span
+        }
+        for kind in EvasionKind.allCases {
+            guard let span = evasions[kind] else { continue }
+            signals.append(Signal(
+                kind: .evasion, id: "evasion.\(kind.rawValue)", tags: [kind.rawValue], weight: 1, span: span,
+                matched: original(input, span), evasion: kind, taxon: nil, count: 1, location: nil))
+        }
+        return signals
+    }
+
+    private func decide(_ signals: [Signal], limitExceeded: Bool) -> Decision {
+        let outcome = engine.evaluator.evaluate(signals)
+        var action = outcome.action
+        var deciding = outcome.decidingRule
+        // A listing that was not fully screened is never simply let through.
+        if limitExceeded && action == .allow {
+            action = .review
+            deciding = "limit.pcre2"
+        }
+        var order = Array(signals.indices)
+        order.sort { a, b in
+            let sa = signals[a], sb = signals[b]
+            if sa.kind != sb.kind { return sa.kind < sb.kind }
+            return sa.span.lowerBound < sb.span.lowerBound
+        }
+        var reasons: [Reason] = order.map { i in
+            let s = signals[i]
+            return Reason(
+                rule: s.id, kind: s.kind.rawValue, explanation: s.explanation, matched: s.matched,
+                span: s.span.isEmpty ? nil : s.span, score: outcome.signalScores[i], taxon: s.taxon,
+                evasion: s.evasion, tags: s.tags)
+        }
+        for fired in outcome.firedRules {
+            reasons.append(Reason(
+                rule: fired.rule.id, kind: "rule", explanation: fired.rule.explanation, matched: "", span: nil,
+                score: fired.rule.score, taxon: nil, evasion: nil, tags: fired.rule.action.map { [$0.rawValue] } ?? []))
+        }
+        let policy = engine.policy
+        return Decision(
+            action: action, score: outcome.score, reasons: reasons, policy: policy.name,
+            policyVersion: policy.version, taxonomyVersion: engine.taxonomy.version,
+            fingerprint: engine.fingerprint, decidingRule: deciding, signals: signals)
+    }
+
+    private func limitDecision(reason: String, input: UnsafeBufferPointer<UInt8>) -> Decision {
+        let signal = Signal(
+            kind: .limit, id: "limit.resources", tags: ["resources"], weight: 1, span: 0..<0, matched: "",
+            evasion: nil, taxon: nil, count: 1, location: nil)
+        return decide([signal], limitExceeded: true)
+    }
+}

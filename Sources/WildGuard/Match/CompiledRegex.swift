@@ -1,0 +1,90 @@
+import CWildGuardShims
+
+/// A PCRE2 pattern compiled once (UTF, Unicode properties, caseless) and JIT-compiled when the
+/// platform allows. Immutable after compilation, so one instance serves every thread; each
+/// thread brings its own `RegexScratch`.
+final class CompiledRegex: @unchecked Sendable {
+    // @unchecked: a compiled pcre2_code is read-only after pcre2_jit_compile, and PCRE2
+    // documents concurrent pcre2_match calls on it as safe with per-thread match data.
+    private let handle: OpaquePointer
+    let source: String
+
+    /// Why a pattern did not compile: PCRE2's own message and the offset in the pattern.
+    struct CompileError: Error, Sendable {
+        var message: String
+        var offset: Int
+    }
+
+    init(_ pattern: String) throws(CompileError) {
+        var code: Int32 = 0
+        var offset = 0
+        var message = [CChar](repeating: 0, count: 256)
+        let utf8 = Array(pattern.utf8)
+        let handle = utf8.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { chars in
+                wg_regex_compile(chars.baseAddress, chars.count, &code, &offset, &message, 256)
+            }
+        }
+        guard let handle else {
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw CompileError(message: text, offset: offset)
+        }
+        self.handle = handle
+        self.source = pattern
+    }
+
+    deinit { wg_regex_free(handle) }
+
+    var isJITCompiled: Bool { wg_regex_is_jit(handle) == 1 }
+
+    enum Outcome {
+        case match(Range<Int>)
+        case noMatch
+        case limitExceeded
+        case failed
+    }
+
+    /// The first match in `subject` at or after `start`.
+    func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int, scratch: RegexScratch) -> Outcome {
+        var lower = 0
+        var upper = 0
+        let rc = wg_regex_match(handle, subject.baseAddress, subject.count, start, scratch.handle, &lower, &upper)
+        switch rc {
+        case 1: return .match(lower..<upper)
+        case 0: return .noMatch
+        case -1: return .limitExceeded
+        default: return .failed
+        }
+    }
+}
+
+/// Per-thread PCRE2 state: match data, a match context carrying the resource limits, and a JIT
+/// stack. Never shared between threads.
+final class RegexScratch {
+    let handle: OpaquePointer
+
+    /// Resource limits applied to every match, so that no listing can make a pattern run away.
+    struct Limits: Sendable {
+        var matchLimit: UInt32 = 200_000
+        var depthLimit: UInt32 = 10_000
+        var heapLimitKiB: UInt32 = 20_000
+    }
+
+    init?(limits: Limits) {
+        guard let handle = wg_match_scratch_create(limits.matchLimit, limits.depthLimit, limits.heapLimitKiB)
+        else { return nil }
+        self.handle = handle
+    }
+
+    deinit { wg_match_scratch_free(handle) }
+}
+
+/// Versions of the C libraries WildGuard is linked against.
+public enum LibraryVersions {
+    public static var icu: String { ICU.version }
+    public static var pcre2: String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        wg_pcre2_version(&buffer, 64)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,189 @@
+/// Every term and pattern of a taxonomy compiled into one immutable matcher: an Aho-Corasick
+/// automaton over all literals (terms, and the atoms of every regular expression) finds term hits
+/// and candidate patterns in one pass; PCRE2 then runs only the candidate patterns. The cost per
+/// listing therefore follows the listing's length and what it contains, not the taxonomy's size.
+///
+/// Shared by all threads; each thread brings a `MatchScratch`.
+final class Matcher: Sendable {
+    struct TermTarget: Sendable {
+        var entry: Int32
+        var leftBoundary: Bool
+        var rightBoundary: Bool
+        var evasion: EvasionKind?
+    }
+
+    enum Action: Sendable {
+        case term(Int32)
+        case atom(Int32)
+    }
+
+    struct RegexRule: Sendable {
+        var regex: CompiledRegex
+        var entry: Int32
+        var isUnless: Bool
+    }
+
+    let automaton: AhoCorasick
+    let actionStart: [Int32]
+    let actions: [Action]
+    let terms: [TermTarget]
+    let regexes: [RegexRule]
+    /// For each entry, the `unless` patterns that can veto its hits.
+    let unlessByEntry: [[Int32]]
+    let table: CharacterTable
+    /// Every literal, for export and statistics.
+    let literals: [[UInt8]]
+
+    init(literals: [[UInt8]], actionsPerLiteral: [[Action]], terms: [TermTarget], regexes: [RegexRule], entryCount: Int) {
+        automaton = AhoCorasick(literals: literals)
+        var start: [Int32] = []
+        var flat: [Action] = []
+        for list in actionsPerLiteral {
+            start.append(Int32(flat.count))
+            flat += list
+        }
+        start.append(Int32(flat.count))
+        actionStart = start
+        actions = flat
+        self.terms = terms
+        self.regexes = regexes
+        var unless = [[Int32]](repeating: [], count: entryCount)
+        for (i, rule) in regexes.enumerated() where rule.isUnless { unless[Int(rule.entry)].append(Int32(i)) }
+        unlessByEntry = unless
+        table = .shared
+        self.literals = literals
+    }
+
+    func makeScratch(limits: RegexScratch.Limits) -> MatchScratch? {
+        guard let regex = RegexScratch(limits: limits) else { return nil }
+        return MatchScratch(regexCount: regexes.count, entryCount: unlessByEntry.count, regex: regex)
+    }
+
+    /// Finds every hit in `text` and leaves them in `scratch.hits`.
+    func match(_ text: NormalisedText, scratch: MatchScratch) {
+        scratch.reset()
+        text.bytes.withUnsafeBufferPointer { buffer in
+            automaton.scan(buffer) { literal, end in
+                let start = end - Int(automaton.lengths[literal])
+                var k = Int(actionStart[literal])
+                let upper = Int(actionStart[literal + 1])
+                while k < upper {
+                    switch actions[k] {
+                    case .term(let t):
+                        let target = terms[Int(t)]
+                        if (!target.leftBoundary || isBoundary(before: start, buffer))
+                            && (!target.rightBoundary || isBoundary(at: end, buffer))
+                        {
+                            scratch.hits.append(Hit(entry: target.entry, range: start..<end,
+                                                    evasion: target.evasion ?? text.evasion(at: start)))
+                        }
+                    case .atom(let r):
+                        scratch.markCandidate(Int(r))
+                    }
+                    k += 1
+                }
+            }
+            guard !scratch.candidates.isEmpty else { return }
+            for r in scratch.candidates where !regexes[Int(r)].isUnless {
+                runRegex(Int(r), buffer, text: text, scratch: scratch)
+            }
+            applyUnless(buffer, scratch: scratch)
+        }
+    }
+
+    private func runRegex(_ r: Int, _ buffer: UnsafeBufferPointer<UInt8>, text: NormalisedText, scratch: MatchScratch) {
+        let rule = regexes[r]
+        var position = 0
+        while position <= buffer.count {
+            switch rule.regex.firstMatch(in: buffer, from: position, scratch: scratch.regex) {
+            case .match(let range):
+                if !range.isEmpty {
+                    scratch.hits.append(Hit(entry: rule.entry, range: range, evasion: text.evasion(at: range.lowerBound)))
+                }
+                position = range.isEmpty ? range.upperBound + 1 : range.upperBound
+            case .noMatch:
+                return
+            case .limitExceeded, .failed:
+                scratch.limitExceeded = true
+                return
+            }
+        }
+    }
+
+    /// Drops hits that an `unless` pattern of their own entry overlaps.
+    private func applyUnless(_ buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) {
+        var vetoes: [(entry: Int32, range: Range<Int>)] = []
+        for r in scratch.candidates where regexes[Int(r)].isUnless {
+            let rule = regexes[Int(r)]
+            guard scratch.hits.contains(where: { $0.entry == rule.entry }) else { continue }
+            var position = 0
+            matching: while position <= buffer.count {
+                switch rule.regex.firstMatch(in: buffer, from: position, scratch: scratch.regex) {
+                case .match(let range):
+                    vetoes.append((rule.entry, range))
+                    position = range.isEmpty ? range.upperBound + 1 : range.upperBound
+                case .noMatch:
+                    break matching
+                case .limitExceeded, .failed:
+                    scratch.limitExceeded = true
+                    break matching
+                }
+            }
+        }
+        guard !vetoes.isEmpty else { return }
+        scratch.hits.removeAll { hit in
+            vetoes.contains { $0.entry == hit.entry && $0.range.overlaps(hit.range) }
+        }
+    }
+
+    @inline(__always)
+    private func isBoundary(before start: Int, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard start > 0 else { return true }
+        let previous = buffer[start - 1]
+        if previous < 0x80 { return !Normaliser.asciiWord[Int(previous)] }
+        var k = start - 1
+        while k > 0 && buffer[k] & 0xC0 == 0x80 { k -= 1 }
+        let scalar = Normaliser.decodeValid(buffer, at: k)
+        return !table.characterClass(of: scalar).contains(.spaced)
+    }
+
+    @inline(__always)
+    private func isBoundary(at end: Int, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard end < buffer.count else { return true }
+        let next = buffer[end]
+        if next < 0x80 { return !Normaliser.asciiWord[Int(next)] }
+        let scalar = Normaliser.decodeValid(buffer, at: end)
+        return !table.characterClass(of: scalar).contains(.spaced)
+    }
+}
+
+/// Per-thread matching state, reused from listing to listing.
+final class MatchScratch {
+    var hits: [Hit] = []
+    private(set) var candidates: [Int32] = []
+    private var isCandidate: [Bool]
+    let regex: RegexScratch
+    var limitExceeded = false
+
+    init(regexCount: Int, entryCount: Int, regex: RegexScratch) {
+        isCandidate = [Bool](repeating: false, count: regexCount)
+        self.regex = regex
+        hits.reserveCapacity(64)
+        candidates.reserveCapacity(16)
+    }
+
+    @inline(__always)
+    func markCandidate(_ r: Int) {
+        if !isCandidate[r] {
+            isCandidate[r] = true
+            candidates.append(Int32(r))
+        }
+    }
+
+    func reset() {
+        hits.removeAll(keepingCapacity: true)
+        for r in candidates { isCandidate[Int(r)] = false }
+        candidates.removeAll(keepingCapacity: true)
+        limitExceeded = false
+    }
+}

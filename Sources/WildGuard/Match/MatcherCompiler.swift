@@ -1,0 +1,156 @@
+/// Compiles a taxonomy's terms and patterns into a `Matcher`, deriving the forms sellers use
+/// but analysts should not have to list: pinyin for Chinese names, Latin transliteration for
+/// Russian ones, Arabic names with their attached prefixes, and multi-word names run together.
+struct MatcherCompiler {
+    let table = CharacterTable.shared
+    let limits: RegexScratch.Limits
+
+    private var literalIndex: [[UInt8]: Int] = [:]
+    private var literals: [[UInt8]] = []
+    private var actions: [[Matcher.Action]] = []
+    private var terms: [Matcher.TermTarget] = []
+    private var termKeys: Set<TermKey> = []
+    private var regexes: [Matcher.RegexRule] = []
+    private(set) var problems: [WildGuardError] = []
+
+    private struct TermKey: Hashable {
+        var entry: Int32
+        var literal: [UInt8]
+    }
+
+    init(limits: RegexScratch.Limits) { self.limits = limits }
+
+    private static let arabicPrefixes = ["ال", "وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف"]
+
+    mutating func compile(_ taxonomy: Taxonomy) -> Matcher {
+        let pinyin = Transliterator("Han-Latin")
+        let russian = Transliterator("Russian-Latin/BGN")
+        for (index, entry) in taxonomy.entries.enumerated() {
+            let e = Int32(index)
+            for term in entry.terms {
+                addTerm(term.text, entry: e, evasion: term.language == "emoji" ? .emoji : nil)
+                if term.language.hasPrefix("zh"), let pinyin, let latin = pinyin(term.text) {
+                    addRomanised(latin, entry: e)
+                }
+                if term.language == "ru", let russian, let latin = russian(term.text) {
+                    addRomanised(latin, entry: e)
+                }
+            }
+            for pattern in entry.patterns { addRegex(pattern, entry: entry, index: e, isUnless: false) }
+            for pattern in entry.unless { addRegex(pattern, entry: entry, index: e, isUnless: true) }
+        }
+        return Matcher(literals: literals, actionsPerLiteral: actions, terms: terms, regexes: regexes,
+                       entryCount: taxonomy.entries.count)
+    }
+
+    /// The folded form of a term: its words joined by single spaces.
+    func foldTerm(_ text: String) -> String {
+        table.fold(text).split(separator: " ").joined(separator: " ")
+    }
+
+    private mutating func literalID(_ bytes: [UInt8]) -> Int {
+        if let id = literalIndex[bytes] { return id }
+        literals.append(bytes)
+        actions.append([])
+        literalIndex[bytes] = literals.count - 1
+        return literals.count - 1
+    }
+
+    private mutating func addTerm(_ raw: String, entry: Int32, evasion: EvasionKind?) {
+        var text = raw
+        var prefix = false
+        if text.hasSuffix("*") {
+            prefix = true
+            text.removeLast()
+        }
+        let folded = foldTerm(text)
+        guard !folded.isEmpty else { return }
+        addFolded(folded, entry: entry, prefix: prefix, evasion: evasion)
+        let scalars = Array(folded.unicodeScalars)
+        // Multi-word names run together, as in hashtags ("#rhinohorn"); only long ones, so that
+        // short pairs ("te te") do not turn into everyday words.
+        if folded.contains(" "), scalars.allSatisfy({ $0.isASCII }) {
+            let joined = folded.replacingOccurrences(of: " ", with: "")
+            if joined.utf8.count >= 8 { addFolded(joined, entry: entry, prefix: prefix, evasion: evasion) }
+        }
+        if let first = scalars.first, ICU.script(first.value) == ICU.Script.arabic.rawValue {
+            for p in Self.arabicPrefixes where !folded.hasPrefix(p) {
+                addFolded(table.fold(p) + folded, entry: entry, prefix: prefix, evasion: evasion)
+            }
+        }
+    }
+
+    private mutating func addRomanised(_ latin: String, entry: Int32) {
+        let folded = foldTerm(latin.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "ʹ", with: ""))
+        guard folded.unicodeScalars.allSatisfy({ $0.isASCII }), folded.utf8.count >= 5 else { return }
+        let syllables = folded.split(separator: " ")
+        guard syllables.count >= 2 || folded.utf8.count >= 6 else { return }
+        addFolded(folded, entry: entry, prefix: false, evasion: .romanisation)
+        if syllables.count >= 2 {
+            addFolded(syllables.joined(), entry: entry, prefix: false, evasion: .romanisation)
+        }
+    }
+
+    private mutating func addFolded(_ folded: String, entry: Int32, prefix: Bool, evasion: EvasionKind?) {
+        let bytes = Array(folded.utf8)
+        guard termKeys.insert(TermKey(entry: entry, literal: bytes)).inserted else { return }
+        let scalars = folded.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return }
+        let target = Matcher.TermTarget(
+            entry: entry,
+            leftBoundary: table.characterClass(of: first.value).contains(.spaced),
+            rightBoundary: !prefix && table.characterClass(of: last.value).contains(.spaced),
+            evasion: evasion)
+        terms.append(target)
+        let id = literalID(bytes)
+        actions[id].append(.term(Int32(terms.count - 1)))
+    }
+
+    private mutating func addRegex(
+        _ pattern: TaxonomyEntry.SourcedString, entry: TaxonomyEntry, index: Int32, isUnless: Bool
+    ) {
+        let path = entry.location.file
+        if PatternAnalysis(pattern.text).hasNestedQuantifier {
+            problems.append(.invalid(path: path, line: pattern.line, reason:
+                "pattern '\(pattern.text)': a repeated group contains an unbounded repeat, which risks catastrophic backtracking"))
+            return
+        }
+        let source = Self.foldLiterals(pattern.text, table: table)
+        let analysis = PatternAnalysis(source)
+        guard let atoms = analysis.atoms?.map({ table.fold($0) }), !atoms.contains(where: \.isEmpty) else {
+            problems.append(.invalid(path: path, line: pattern.line, reason:
+                "pattern '\(pattern.text)' has no literal text that every match contains; add one (the prefilter needs it)"))
+            return
+        }
+        let regex: CompiledRegex
+        do {
+            regex = try CompiledRegex(source)
+        } catch {
+            problems.append(.badPattern(path: path, line: pattern.line, pattern: pattern.text,
+                                        reason: error.message, offset: error.offset))
+            return
+        }
+        regexes.append(.init(regex: regex, entry: index, isUnless: isUnless))
+        let r = Int32(regexes.count - 1)
+        for atom in Set(atoms) {
+            let id = literalID(Array(atom.utf8))
+            actions[id].append(.atom(r))
+        }
+    }
+
+    /// Folds the non-ASCII characters of a pattern the way listings are folded ("ngà" -> "nga",
+    /// "й" -> "и"), so that authors can write names as they are spelt. ASCII is left alone: it holds
+    /// the regex syntax, and matching is caseless anyway.
+    static func foldLiterals(_ pattern: String, table: CharacterTable) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(pattern.unicodeScalars.count)
+        for scalar in pattern.unicodeScalars {
+            if scalar.isASCII {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += table.fold(String(Character(scalar)))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,75 @@
+/// A listing after normalisation: the folded UTF-8 text that patterns run on, with a map from
+/// every byte back to the original text, so that every match is reported as a span of what the
+/// seller wrote.
+///
+/// The text holds the listing itself (the *primary* segment) followed by *variant* segments: words
+/// rewritten to undo a disguise ("1v0ry" -> "ivory"), each after a newline. The normaliser never
+/// emits a newline in the primary segment, so no match crosses from one segment into another.
+///
+/// One instance per worker, reused from listing to listing: its arrays keep their capacity, so
+/// steady-state normalisation does not allocate.
+public final class NormalisedText {
+    /// The folded text, UTF-8.
+    public internal(set) var bytes: [UInt8] = []
+    /// For each byte of `bytes`: where the original code point that produced it starts.
+    var originStart: [Int32] = []
+    /// For each byte of `bytes`: where the original code point that produced it ends.
+    var originEnd: [Int32] = []
+    /// End of the primary segment in `bytes`.
+    public internal(set) var primaryEnd = 0
+    /// Variant segments appended after the primary one.
+    var variants: [Variant] = []
+    /// Disguises seen while normalising, with where they are in the original.
+    var evidence: [Evidence] = []
+    /// How many invalid UTF-8 sequences were replaced.
+    public internal(set) var invalidSequences = 0
+
+    struct Variant {
+        var range: Range<Int>
+        var kind: EvasionKind
+    }
+
+    struct Evidence {
+        var kind: EvasionKind
+        var span: Range<Int>
+    }
+
+    public init() {}
+
+    func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        originStart.removeAll(keepingCapacity: true)
+        originEnd.removeAll(keepingCapacity: true)
+        variants.removeAll(keepingCapacity: true)
+        evidence.removeAll(keepingCapacity: true)
+        primaryEnd = 0
+        invalidSequences = 0
+    }
+
+    /// The primary segment as a string (for explanations and tests).
+    public var primaryText: String { String(decoding: bytes[0..<primaryEnd], as: UTF8.self) }
+
+    /// The original byte span of normalised bytes `range`.
+    public func originalSpan(of range: Range<Int>) -> Range<Int> {
+        guard !range.isEmpty, range.upperBound <= bytes.count else { return 0..<0 }
+        let lower = Int(originStart[range.lowerBound])
+        var upper = Int(originEnd[range.upperBound - 1])
+        // A span ends where its last source character ends, never before it starts.
+        for i in range where Int(originEnd[i]) > upper { upper = Int(originEnd[i]) }
+        return lower..<max(lower, upper)
+    }
+
+    /// Which disguise, if any, a normalised range comes from.
+    func evasion(at position: Int) -> EvasionKind? {
+        guard position >= primaryEnd else { return nil }
+        for variant in variants where variant.range.contains(position) { return variant.kind }
+        return nil
+    }
+
+    @inline(__always)
+    func append(_ byte: UInt8, from origin: Range<Int>) {
+        bytes.append(byte)
+        originStart.append(Int32(truncatingIfNeeded: origin.lowerBound))
+        originEnd.append(Int32(truncatingIfNeeded: origin.upperBound))
+    }
+}

@@ -1,0 +1,199 @@
+/// Turns listing text into the folded form that the matcher runs on: NFKC case folding, accents
+/// removed, width folded, invisible characters dropped, every run of white space, dashes and
+/// underscores folded to one space. Keeps a byte-level map back to the original.
+///
+/// Plain ASCII takes a fast path with no table lookups beyond a byte; other text goes through the
+/// precomputed `CharacterTable`. Invalid UTF-8 is replaced (and counted), never trusted.
+public struct Normaliser: Sendable {
+    let table: CharacterTable
+    let variants: VariantBuilder
+
+    public init() {
+        table = .shared
+        variants = VariantBuilder(table: .shared)
+    }
+
+    /// Normalises `input` into `output` (which is reset first).
+    public func normalise(_ input: UnsafeBufferPointer<UInt8>, into output: NormalisedText) {
+        output.reset()
+        output.bytes.reserveCapacity(input.count + 16)
+        var state = State()
+        var i = 0
+        let n = input.count
+        while i < n {
+            let byte = input[i]
+            if byte < 0x80 {
+                appendASCII(byte, at: i, state: &state, output: output)
+                i += 1
+                continue
+            }
+            let (scalar, length) = Self.decode(input, at: i)
+            guard let scalar else {
+                output.invalidSequences += 1
+                state.pendingSpace = !output.bytes.isEmpty
+                state.lastWasWord = false
+                i += length
+                continue
+            }
+            appendScalar(scalar, at: i..<i + length, input: input, state: &state, output: output)
+            i += length
+        }
+        output.primaryEnd = output.bytes.count
+        variants.appendVariants(to: output)
+    }
+
+    /// Normalises a Swift string (convenience for tests and single listings).
+    public func normalise(_ text: String, into output: NormalisedText) {
+        var copy = text
+        copy.withUTF8 { normalise($0, into: output) }
+    }
+
+    private struct State {
+        var pendingSpace = false
+        var spaceOrigin = 0
+        var lastWasWord = false
+        var lastWasEmoji = false
+        /// Original span of an invisible character seen right after a word character.
+        var invisibleAfterWord: Range<Int>?
+    }
+
+    @inline(__always)
+    private func flushSpace(_ state: inout State, output: NormalisedText) {
+        if state.pendingSpace {
+            output.append(0x20, from: state.spaceOrigin..<state.spaceOrigin + 1)
+            state.pendingSpace = false
+        }
+    }
+
+    @inline(__always)
+    private func appendASCII(_ byte: UInt8, at i: Int, state: inout State, output: NormalisedText) {
+        let folded = Self.asciiFold[Int(byte)]
+        if folded == 0 {
+            if !state.pendingSpace && !output.bytes.isEmpty {
+                state.pendingSpace = true
+                state.spaceOrigin = i
+            }
+            state.lastWasWord = false
+            state.lastWasEmoji = false
+            state.invisibleAfterWord = nil
+            return
+        }
+        flushSpace(&state, output: output)
+        let isWord = Self.asciiWord[Int(byte)]
+        if isWord, let invisible = state.invisibleAfterWord {
+            output.evidence.append(.init(kind: .invisible, span: invisible))
+        }
+        state.invisibleAfterWord = nil
+        output.append(folded, from: i..<i + 1)
+        state.lastWasWord = isWord
+        state.lastWasEmoji = false
+    }
+
+    private func appendScalar(
+        _ scalar: UInt32, at origin: Range<Int>, input: UnsafeBufferPointer<UInt8>, state: inout State,
+        output: NormalisedText
+    ) {
+        let before = output.bytes.count
+        let cls = table.characterClass(of: scalar)
+        if cls.contains(.space) {
+            if !state.pendingSpace && !output.bytes.isEmpty {
+                state.pendingSpace = true
+                state.spaceOrigin = origin.lowerBound
+            }
+            state.lastWasWord = false
+            state.lastWasEmoji = false
+            state.invisibleAfterWord = nil
+            return
+        }
+        if cls.contains(.invisible) {
+            // A joiner between two emoji is part of the emoji sequence: keep it.
+            if cls.contains(.zeroWidthJoiner) && state.lastWasEmoji && nextIsEmoji(input, after: origin.upperBound) {
+                for byte: UInt8 in [0xE2, 0x80, 0x8D] { output.append(byte, from: origin) }
+                return
+            }
+            if state.lastWasWord { state.invisibleAfterWord = origin }
+            return
+        }
+        if cls.contains(.droppedMark) { return }
+        flushSpace(&state, output: output)
+        let start = output.bytes.count
+        _ = table.fold(scalar, into: &output.bytes)
+        for _ in start..<output.bytes.count {
+            output.originStart.append(Int32(truncatingIfNeeded: origin.lowerBound))
+            output.originEnd.append(Int32(truncatingIfNeeded: origin.upperBound))
+        }
+        if cls.contains(.word), let invisible = state.invisibleAfterWord, output.bytes.count > before {
+            output.evidence.append(.init(kind: .invisible, span: invisible))
+        }
+        state.invisibleAfterWord = nil
+        state.lastWasWord = cls.contains(.word)
+        state.lastWasEmoji = cls.contains(.emoji)
+    }
+
+    private func nextIsEmoji(_ input: UnsafeBufferPointer<UInt8>, after position: Int) -> Bool {
+        guard position < input.count, input[position] >= 0x80 else { return false }
+        let (scalar, _) = Self.decode(input, at: position)
+        guard let scalar else { return false }
+        return table.characterClass(of: scalar).contains(.emoji)
+    }
+
+    // MARK: - ASCII
+
+    /// Folded byte for each ASCII byte, 0 for bytes that become a space.
+    static let asciiFold: [UInt8] = (0..<128).map { b in
+        switch UInt8(b) {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return UInt8(b) | 0x20
+        case 0x00...0x20, 0x7F, UInt8(ascii: "-"), UInt8(ascii: "_"): return 0
+        default: return UInt8(b)
+        }
+    }
+
+    static let asciiWord: [Bool] = (0..<128).map { b in
+        let c = UInt8(b)
+        return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+    }
+
+    // MARK: - UTF-8
+
+    /// Decodes one scalar at `i` (whose first byte is >= 0x80). Returns nil for an invalid
+    /// sequence, with the number of bytes to skip.
+    @inline(__always)
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32?, Int) {
+        let b0 = input[i]
+        let n = input.count
+        @inline(__always) func cont(_ k: Int) -> UInt32? {
+            guard i + k < n else { return nil }
+            let b = input[i + k]
+            return b & 0xC0 == 0x80 ? UInt32(b & 0x3F) : nil
+        }
+        switch b0 {
+        case 0xC2...0xDF:
+            guard let c1 = cont(1) else { return (nil, 1) }
+            return (UInt32(b0 & 0x1F) << 6 | c1, 2)
+        case 0xE0...0xEF:
+            guard let c1 = cont(1) else { return (nil, 1) }
+            guard let c2 = cont(2) else { return (nil, 2) }
+            let scalar = UInt32(b0 & 0x0F) << 12 | c1 << 6 | c2
+            if scalar < 0x800 || (0xD800...0xDFFF).contains(scalar) { return (nil, 3) }
+            return (scalar, 3)
+        case 0xF0...0xF4:
+            guard let c1 = cont(1) else { return (nil, 1) }
+            guard let c2 = cont(2) else { return (nil, 2) }
+            guard let c3 = cont(3) else { return (nil, 3) }
+            let scalar = UInt32(b0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3
+            if scalar < 0x10000 || scalar > 0x10FFFF { return (nil, 4) }
+            return (scalar, 4)
+        default:
+            return (nil, 1)
+        }
+    }
+
+    /// Decodes the scalar that starts at `i` in already valid UTF-8 (the normalised text).
+    @inline(__always)
+    static func decodeValid(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> UInt32 {
+        let b0 = bytes[i]
+        if b0 < 0x80 { return UInt32(b0) }
+        let (scalar, _) = decode(bytes, at: i)
+        return scalar ?? 0xFFFD
+    }
+}

@@ -1,0 +1,59 @@
+/// Applies a policy to a listing's signals: scores per kind (bounded), composite rules in order,
+/// then thresholds, unless a rule with an action decided first.
+struct PolicyEvaluator: Sendable {
+    let policy: Policy
+
+    struct Outcome {
+        var action: Action
+        var score: Double
+        var firedRules: [(rule: Policy.Rule, index: Int)]
+        var signalScores: [Double]
+        var decidingRule: String?
+    }
+
+    func evaluate(_ signals: [Signal]) -> Outcome {
+        var signalScores = [Double](repeating: 0, count: signals.count)
+        var perKind: [SignalKind: Double] = [:]
+        for (i, signal) in signals.enumerated() {
+            guard let kindScore = policy.kindScores[signal.kind] else { continue }
+            let score = kindScore.score * signal.weight
+            signalScores[i] = score
+            perKind[signal.kind, default: 0] += score
+        }
+        var total = 0.0
+        for (kind, sum) in perKind {
+            let cap = policy.kindScores[kind]?.cap ?? .infinity
+            total += min(max(sum, -cap), cap)
+        }
+
+        var fired: Set<String> = []
+        var firedRules: [(rule: Policy.Rule, index: Int)] = []
+        var decided: (Action, String)?
+        for (index, rule) in policy.rules.enumerated() {
+            func holds(_ selector: Selector) -> Bool {
+                if let ref = selector.referencedRule { return fired.contains(ref) }
+                return signals.contains(where: selector.matches)
+            }
+            guard rule.all.allSatisfy(holds),
+                rule.any.isEmpty || rule.any.contains(where: holds),
+                !rule.none.contains(where: holds)
+            else { continue }
+            fired.insert(rule.id)
+            firedRules.append((rule, index))
+            total += rule.score
+            if decided == nil, let action = rule.action { decided = (action, rule.id) }
+        }
+        let action: Action
+        if let decided {
+            action = decided.0
+        } else if total >= policy.blockThreshold {
+            action = .block
+        } else if total >= policy.reviewThreshold {
+            action = .review
+        } else {
+            action = .allow
+        }
+        return Outcome(action: action, score: (total * 100).rounded() / 100, firedRules: firedRules,
+                       signalScores: signalScores, decidingRule: decided?.1)
+    }
+}

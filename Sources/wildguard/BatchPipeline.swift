@@ -1,0 +1,111 @@
+import Foundation
+import WildGuard
+
+/// A record after classification: what the sinks and the summary need.
+struct ClassifiedRecord: Sendable {
+    var line: Int
+    var idJSON: String
+    var decision: Decision?
+    var error: String?
+    var fields: [(key: String, value: JSONRecord.Value)]
+    var text: String?
+    /// The record already encoded for the output format (done on the worker thread).
+    var encoded: [UInt8]
+}
+
+/// Streams records through the engine's parallel batch path in blocks: read a block, classify
+/// it on all workers (parsing and encoding included), write it in input order, repeat. Memory
+/// stays bounded by the block size, whatever the input size.
+struct BatchPipeline {
+    let engine: Engine
+    let parser: RecordParser
+    let jobs: Int?
+    var blockSize = 8192
+    var keepText = false
+
+    func run(source: RecordSource, sink: OutputSink?, summary: inout RunSummary, progress: Progress,
+             each: ((ClassifiedRecord) -> Void)? = nil)
+    {
+        let encoder = sink?.encoder
+        while true {
+            let block = source.next(blockSize)
+            if block.isEmpty { break }
+            let parser = self.parser
+            let keepText = self.keepText
+            let results = engine.parallelMap(count: block.count, jobs: jobs) { classifier, i in
+                let record: InputRecord
+                switch block[i] {
+                case .line(let bytes, let number):
+                    record = bytes.withUnsafeBufferPointer { parser.parse($0, number: number) }
+                case .parsed(let parsed):
+                    record = parsed
+                }
+                var out = ClassifiedRecord(line: record.line, idJSON: record.idJSON, decision: nil, error: record.error,
+                                           fields: record.fields, text: keepText ? record.text : nil, encoded: [])
+                if let text = record.text {
+                    var decision = classifier.classify(text)
+                    if record.replacedInvalidUTF8 { decision.noteInvalidUTF8() }
+                    out.decision = decision
+                }
+                if let encoder { out.encoded = encoder.encode(out) }
+                return out
+            }
+            for result in results {
+                summary.count(result)
+                each?(result)
+            }
+            sink?.write(results)
+            progress.update(records: summary.records, bytes: source.bytesRead, total: source.totalBytes, started: summary.started)
+        }
+    }
+}
+
+/// Counts for the closing summary line.
+struct RunSummary {
+    var records = 0
+    var errors = 0
+    var byAction: [Action: Int] = [:]
+    let started = Date()
+
+    mutating func count(_ record: ClassifiedRecord) {
+        records += 1
+        if let decision = record.decision { byAction[decision.action, default: 0] += 1 } else { errors += 1 }
+    }
+
+    var line: String {
+        let elapsed = Date().timeIntervalSince(started)
+        let rate = elapsed > 0 ? Double(records) / elapsed : 0
+        let kinds = Action.allCases.reversed().map { "\($0.rawValue) \(byAction[$0, default: 0])" }.joined(separator: ", ")
+        return String(format: "wildguard: %d records (%@, error %d) in %.2fs, %.0f records/s",
+                      records, kinds, errors, elapsed, rate)
+    }
+
+    func print() { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+}
+
+/// Progress on standard error, only when it is a terminal.
+final class Progress {
+    let enabled: Bool
+    private var last = Date.distantPast
+
+    init(enabled: Bool) { self.enabled = enabled && isatty(2) == 1 }
+
+    func update(records: Int, bytes: Int, total: Int?, started: Date) {
+        guard enabled, Date().timeIntervalSince(last) > 0.25 else { return }
+        last = Date()
+        let elapsed = Date().timeIntervalSince(started)
+        let rate = elapsed > 0 ? Double(records) / elapsed : 0
+        var text = String(format: "\r%d records, %.0f records/s", records, rate)
+        if let total, total > 0, bytes > 0 {
+            let fraction = min(1, Double(bytes) / Double(total))
+            let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+            text += String(format: ", %.0f%%, ETA %.0fs", fraction * 100, eta)
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

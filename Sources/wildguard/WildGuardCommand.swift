@@ -1,0 +1,36 @@
+import ArgumentParser
+import WildGuard
+
+@main
+struct WildGuardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wildguard",
+        abstract: "Screen online listings for illegal wildlife trade: block, review or allow, with reasons.",
+        discussion: """
+            Examples:
+              wildguard classify Examples/sample-listings.jsonl
+              cat listings.jsonl | wildguard classify --jobs 2 > decisions.jsonl
+              wildguard explain "Carved ivory bangle, 45g, WhatsApp for price"
+              wildguard evaluate Tests/Fixtures/devset.jsonl --by lang
+              wildguard taxonomy validate
+            """,
+        version: VersionInfo.text,
+        subcommands: [Classify.self, Explain.self, Evaluate.self, TaxonomyCommand.self, Patterns.self]
+    )
+}
+
+enum VersionInfo {
+    static let tool = "0.1.0"
+
+    static var text: String {
+        var lines = ["wildguard \(tool)"]
+        if let dir = Taxonomy.bundledDirectory(), let taxonomy = try? Taxonomy(directory: dir) {
+            lines.append("taxonomy \(taxonomy.name) \(taxonomy.version) (\(taxonomy.contentHash))")
+            if let policy = try? Policy.resolve(Policy.defaultName, taxonomyDirectory: dir) {
+                lines.append("policy \(policy.name) \(policy.version) (\(policy.contentHash))")
+            }
+        }
+        lines.append("ICU \(LibraryVersions.icu), PCRE2 \(LibraryVersions.pcre2)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import WildGuard
+
+/// Golden accuracy on the labelled development set in Tests/Fixtures/devset.jsonl: the bar the
+/// project holds itself to (macro-F1, block items flagged, benign items blocked), overall and
+/// for every language.
+@Suite("Development set")
+struct DevelopmentSetTests {
+    struct Item {
+        var text: String
+        var label: String
+        var lang: String
+        var evasion: String
+    }
+
+    static let items: [Item] = {
+        let path = Fixtures.root.appendingPathComponent("Tests/Fixtures/devset.jsonl").path
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        var out: [Item] = []
+        for line in data.split(separator: 0x0A) where !line.isEmpty {
+            let bytes = Array(line)
+            guard let (record, _) = bytes.withUnsafeBufferPointer({ try? JSONRecord.parse($0) }),
+                let text = record["text"]?.text, let label = record["label"]?.text
+            else { continue }
+            out.append(Item(text: text, label: label, lang: record["lang"]?.text ?? "?", evasion: record["evasion"]?.text ?? "none"))
+        }
+        return out
+    }()
+
+    static let decisions: [Decision]? = (try? Fixtures.engine)?.classify(batch: items.map(\.text))
+
+    static func report(_ filter: (Item) -> Bool) throws -> EvaluationReport {
+        let decisions = try #require(decisions, "the bundled taxonomy does not load")
+        var report = EvaluationReport()
+        for (item, decision) in zip(items, decisions) where filter(item) {
+            report.add(label: item.label, predicted: decision.action.rawValue)
+        }
+        return report
+    }
+
+    @Test func theSetIsBigAndMultilingual() {
+        #expect(Self.items.count >= 600)
+        #expect(Set(Self.items.map(\.lang)).count >= 12)
+    }
+
+    @Test func overallAccuracy() throws {
+        let r = try Self.report { _ in true }
+        #expect(r.macroF1 >= 0.90, "macro-F1 \(r.macroF1)")
+        #expect(r.blockFlaggedRate >= 0.97, "block flagged \(r.blockFlaggedRate)")
+        #expect(r.benignBlockedRate <= 0.01, "benign blocked \(r.benignBlockedRate)")
+    }
+
+    @Test func noLanguageFallsBehind() throws {
+        for lang in Set(Self.items.map(\.lang)) {
+            let r = try Self.report { $0.lang == lang }
+            guard r.total >= 15 else { continue }
+            #expect(r.blockFlaggedRate >= 0.9, "\(lang): block flagged \(r.blockFlaggedRate)")
+            #expect(r.benignBlockedRate <= 0.05, "\(lang): benign blocked \(r.benignBlockedRate)")
+        }
+    }
+
+    @Test func evasiveBlockItemsAreCaught() throws {
+        let evasive = try Self.report { $0.evasion != "none" && $0.label == "block" }
+        #expect(evasive.blockFlaggedRate >= 0.95, "evasive block flagged \(evasive.blockFlaggedRate)")
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import WildGuard
+
+@Suite("Engine")
+struct EngineTests {
+    let engine: Engine
+
+    init() throws { engine = try Fixtures.engine }
+
+    @Test("decides every kind of bad input without crashing", arguments: [
+        "", " ", "\u{0}\u{0}\u{0}", "🐘🐘🐘🦏", "🦜", "ئۇيغۇرچە تېكىست", "ᐃᓄᒃᑎᑐᑦ", "𓀀𓀁𓀂", "\u{202E}gnitset\u{202C}",
+        String(repeating: "a", count: 100_000), String(repeating: "i v o r y ", count: 20_000),
+    ])
+    func badInput(text: String) {
+        let decision = engine.classify(text)
+        #expect(Action.allCases.contains(decision.action))
+    }
+
+    @Test func invalidUTF8IsReplacedAndSaid() {
+        let bytes: [UInt8] = Array("ivory bangle ".utf8) + [0xC3, 0x28, 0xFF] + Array(" for sale".utf8)
+        let decision = bytes.withUnsafeBufferPointer { engine.makeClassifier().classify(utf8: $0) }
+        #expect(decision.fired("input.invalid-utf8"))
+    }
+
+    @Test func aOneMegabyteListingIsScreenedWhole() {
+        let filler = String(repeating: "lorem ipsum dolor sit amet ", count: 40_000)
+        let decision = engine.classify(filler + "raw ivory tusk for sale, WhatsApp me")
+        #expect(decision.action != .allow)
+        #expect(decision.reasons.contains { ($0.span?.lowerBound ?? 0) > 1_000_000 })
+    }
+
+    @Test func overLongListingsAreTruncatedAndSaySo() throws {
+        var options = Engine.Options()
+        options.maxListingBytes = 1_000
+        let small = try Engine(taxonomy: engine.taxonomy, policy: engine.policy, options: options)
+        let decision = small.classify(String(repeating: "é", count: 2_000))
+        #expect(decision.fired("input.truncated"))
+    }
+
+    @Test func aListingThatHitsAMatchLimitGoesToReview() throws {
+        let yaml = """
+            kind: intent
+            entries:
+              - id: intent.slow
+                patterns: ['sale(?:\\s*\\w\\s*\\w)*!']
+                source: test
+                examples: {positive: ['sale!'], negative: [sold]}
+            """
+        let dir = try Fixtures.temporaryTaxonomy(files: ["lexicon/a.yaml": yaml])
+        var options = Engine.Options()
+        options.matchLimit = 1_000
+        let slow = try Engine(taxonomy: Taxonomy(directory: dir), policy: Policy.resolve("strict-marketplace", taxonomyDirectory: dir), options: options)
+        let decision = slow.classify("sale " + String(repeating: "a a ", count: 5_000))
+        #expect(decision.action == .review)
+        #expect(decision.fired("limit.pcre2"))
+    }
+
+    @Test func batchResultsComeBackInInputOrder() {
+        let texts = (0..<2_000).map { i in i % 3 == 0 ? "raw ivory tusk for sale #\(i)" : "blue cotton dress size \(i)" }
+        let batch = engine.classify(batch: texts, jobs: 4)
+        #expect(batch.count == texts.count)
+        for (i, decision) in batch.enumerated() {
+            #expect(decision.action == engine.classify(texts[i]).action)
+        }
+    }
+
+    @Test func decisionsAreDeterministicAndCarryTheirFingerprint() {
+        let text = "Sừng tê giác thật, giá tốt, liên hệ Zalo"
+        let a = engine.classify(text)
+        let b = engine.classify(text)
+        #expect(a.action == b.action && a.score == b.score && a.reasons.map(\.rule) == b.reasons.map(\.rule))
+        #expect(a.fingerprint == engine.fingerprint)
+        #expect(a.policy == "strict-marketplace")
+    }
+}
+
+@Suite("Decisions")
+struct DecisionTests {
+    let engine: Engine
+
+    init() throws { engine = try Fixtures.engine }
+
+    @Test("blocks clear trade in protected wildlife", arguments: [
+        "Raw ivory tusk 3kg for sale, WhatsApp +254 7xx xxx xxx",
+        "出售象牙手镯，价格私聊",
+        "Bán sừng tê giác thật, liên hệ Zalo",
+        "Pangolin scales 5kg available, DM for price",
+        "Baby slow loris for sale, very tame, 300 USD",
+        "Antique carved ivory netsuke, Meiji period, £450",
+        "Tiger bone wine, 2 bottles, ship worldwide",
+    ])
+    func blocks(text: String) {
+        let d = engine.classify(text)
+        #expect(d.action == .block, "\(text): \(d.reasons.map(\.rule))")
+    }
+
+    @Test("lets harmless look-alikes through", arguments: [
+        "Ivory lace wedding dress, size 10, worn once",
+        "Tiger Balm red ointment 19.4g",
+        "Jaguar XF 2015 diesel for sale",
+        "Ebony and Ivory by Paul McCartney on vinyl",
+        "Faux ivory resin bangle, £5",
+        "Police seized 2 tonnes of ivory at the port",
+    ])
+    func allows(text: String) {
+        let d = engine.classify(text)
+        #expect(d.action == .allow, "\(text): \(d.reasons.map(\.rule))")
+    }
+
+    @Test func mammothIvoryGoesToReview() {
+        #expect(engine.classify("Mammoth ivory carving, certified fossil, $800").action == .review)
+    }
+
+    @Test func theLenientProfileSendsAntiquesToReview() throws {
+        let lenient = try Fixtures.engine(policy: "lenient-antiques")
+        let text = "Antique carved ivory netsuke, Meiji period, £450"
+        #expect(lenient.classify(text).action == .review)
+        #expect(engine.classify(text).action == .block)
+    }
+
+    @Test func reasonsExplainTheTaxonAndTheSpan() {
+        let text = "Selling rhino horn powder, 100g"
+        let d = engine.classify(text)
+        let taxon = d.reasons.first { $0.taxon != nil }
+        #expect(taxon?.taxon?.appendix != nil)
+        for reason in d.reasons {
+            guard let span = reason.span else { continue }
+            #expect(String(decoding: Array(text.utf8)[span], as: UTF8.self) == reason.matched)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Testing
+@testable import WildGuard
+
+@Suite("Pattern analysis and the literal prefilter")
+struct PatternAnalysisTests {
+    @Test("finds the literals every match contains", arguments: [
+        ("ivory", ["ivory"]),
+        ("\\bivory\\s+(?:bangle|carving)s?\\b", ["bangle", "carving"]),
+        ("\\bivory\\s+(?:ring|bead)s?\\b", ["ivory"]),
+        ("(?:rhino|rhinoceros) horn", [" horn"]),
+        ("tusks?", ["tusk"]),
+        ("cat|dog", ["cat", "dog"]),
+        ("\\$\\s?\\d+", ["$"]),
+        ("sung te giac", ["sung te giac"]),
+        ("(?:bán|ban) (?:ngà|nga)", ["ban", "bán"]),
+    ])
+    func atoms(pattern: String, expected: [String]) {
+        #expect(PatternAnalysis(pattern).atoms == expected.sorted())
+    }
+
+    @Test("finds no literal where a match can avoid all of them", arguments: ["\\d+", "(?:ivory)?", "a*", "[abc]+", "ivory|\\d+"])
+    func noAtoms(pattern: String) {
+        #expect(PatternAnalysis(pattern).atoms == nil)
+    }
+
+    @Test("flags nested unbounded repeats", arguments: ["(a+)+", "(?:x*y)*", "(\\w+\\s?)+"])
+    func nested(pattern: String) {
+        #expect(PatternAnalysis(pattern).hasNestedQuantifier)
+    }
+
+    @Test func boundedRepeatsAreFine() {
+        #expect(!PatternAnalysis("(?:ab){2,3}c+").hasNestedQuantifier)
+    }
+
+    @Test func ahoCorasickFindsOverlappingLiterals() {
+        let ac = AhoCorasick(literals: [Array("he".utf8), Array("she".utf8), Array("hers".utf8), Array("his".utf8)])
+        var found: [(Int, Int)] = []
+        Array("ushers".utf8).withUnsafeBufferPointer { buffer in ac.scan(buffer) { found.append(($0, $1)) } }
+        #expect(found.map(\.0).sorted() == [0, 1, 2])
+        #expect(found.first { $0.0 == 2 }?.1 == 6)
+    }
+}
+
+@Suite("Matcher")
+struct MatcherTests {
+    static let taxonomy = """
+        kind: product
+        entries:
+          - id: product.ivory
+            tags: [ivory, strong]
+            terms:
+              en: [ivory, pangolin*, rhino horn]
+              zh-Hans: [象牙]
+              ar: [عاج]
+              ru: [слоновая кость]
+            unless: ['ivory coast']
+            source: test
+            examples: {positive: [ivory], negative: [ivorine]}
+          - id: intent.sale
+            kind: intent
+            patterns: ['\\bfor sale\\b', '\\$\\s?\\d+']
+            source: test
+            examples: {positive: [for sale], negative: [sales]}
+        """
+
+    static let engine: Engine = {
+        do {
+            let dir = try Fixtures.temporaryTaxonomy(files: ["lexicon/test.yaml": taxonomy])
+            return try Engine(taxonomyDirectory: dir)
+        } catch {
+            fatalError("\(error)")
+        }
+    }()
+
+    func fires(_ text: String, _ id: String = "product.ivory") -> Bool {
+        Self.engine.classify(text).signals.contains { $0.id == id }
+    }
+
+    @Test func wholeWordsInSpacedScripts() {
+        #expect(fires("Ivory bangle"))
+        #expect(!fires("ivorybangle"))
+        #expect(!fires("Tigerlily and ivorine"))
+        #expect(fires("pangolins wanted"))  // a trailing * lets the word go on
+    }
+
+    @Test func chineseMatchesInsideLongerRuns() {
+        #expect(fires("出售象牙手镯"))
+    }
+
+    @Test func pinyinAndRussianTransliterationAreDerived() {
+        let decision = Self.engine.classify("xiang ya shou zhuo")
+        let signal = decision.signals.first { $0.id == "product.ivory" }
+        #expect(signal?.evasion == .romanisation)
+        #expect(fires("xiangya"))
+        #expect(fires("slonovaya kost"))
+    }
+
+    @Test func arabicNamesMatchWithAttachedPrefixes() {
+        #expect(fires("بيع العاج"))
+        #expect(!fires("إزعاج"))  // "disturbance" contains the letters but is another word
+    }
+
+    @Test func multiWordTermsMatchAcrossHyphensAndAsHashtags() {
+        #expect(fires("rhino-horn cup"))
+        #expect(fires("#rhinohorn"))
+    }
+
+    @Test func unlessVetoesOverlappingHits() {
+        #expect(!fires("Cocoa from the Ivory Coast"))
+        #expect(fires("Ivory from the Ivory Coast"))
+    }
+
+    @Test func regexPatternsRunOnCandidates() {
+        #expect(fires("bangle for sale", "intent.sale"))
+        #expect(fires("only $ 40", "intent.sale"))
+        #expect(!fires("sales figures", "intent.sale"))
+    }
+
+    @Test func signalsCarryTheOriginalSpan() {
+        let text = "Bán ngà voi và ＩＶＯＲＹ"
+        let signal = Self.engine.classify(text).signals.first { $0.id == "product.ivory" }
+        #expect(signal?.matched == "ＩＶＯＲＹ")
+        if let span = signal?.span {
+            #expect(String(decoding: Array(text.utf8)[span], as: UTF8.self) == "ＩＶＯＲＹ")
+        }
+    }
+
+    @Test("sees through disguises and says which", arguments: [
+        ("iv\u{200B}ory", EvasionKind.invisible),
+        ("ivоry", EvasionKind.homoglyph),
+        ("1v0ry", EvasionKind.leet),
+        ("i v o r y", EvasionKind.spacing),
+        ("i.v.o.r.y", EvasionKind.spacing),
+    ])
+    func disguises(text: String, kind: EvasionKind) {
+        let decision = Self.engine.classify("\(text) for sale")
+        #expect(decision.signals.contains { $0.id == "product.ivory" })
+        #expect(decision.signals.contains { $0.kind == .evasion && $0.evasion == kind })
+    }
+}
