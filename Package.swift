@@ -50,6 +50,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "wildguard-embedding-example",
+            dependencies: ["WildGuard"],
+            path: "Examples/EmbeddingSwift"
+        ),
         .testTarget(
             name: "WildGuardTests",
             dependencies: ["WildGuard"]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import WildGuard
 
 @main
@@ -17,6 +18,21 @@ struct WildGuardCommand: ParsableCommand {
         version: VersionInfo.text,
         subcommands: [Classify.self, Explain.self, Evaluate.self, TaxonomyCommand.self, Patterns.self]
     )
+
+    /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), like configuration
+    /// errors, so that scripts can tell "your input was read" (0) from "fix the call" (2).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 enum VersionInfo {

@@ -68,9 +68,9 @@ struct NormaliserTests {
         ("rhіno", EvasionKind.homoglyph, "rhino"),
         ("1v0ry", EvasionKind.leet, "ivory"),
         ("p@ngolin", EvasionKind.leet, "pangolin"),
-        ("i v o r y", EvasionKind.spacing, "ivory"),
-        ("i.v.o.r.y", EvasionKind.spacing, "ivory"),
-        ("r-h-i-n-o", EvasionKind.spacing, "rhino"),
+        ("i v o r y", EvasionKind.spacing, "#ivory"),
+        ("i.v.o.r.y", EvasionKind.spacing, "#ivory"),
+        ("r-h-i-n-o", EvasionKind.spacing, "#rhino"),
     ])
     func variants(input: String, kind: EvasionKind, expected: String) {
         let text = Fixtures.normalised(input)

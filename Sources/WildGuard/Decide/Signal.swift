@@ -20,6 +20,10 @@ public struct Signal: Sendable {
     public var count: Int
     /// Where the entry is defined, or nil for engine signals.
     public var location: SourceLocation?
+    /// The signal's tags, group, appendix and evasion as policy bits (set by the classifier).
+    var words = TagSet()
+    /// Index of the taxonomy entry, or -1 for engine signals.
+    var entryIndex: Int32 = -1
 
     /// One line for a moderator.
     public var explanation: String {

@@ -4,10 +4,13 @@ public final class Classifier {
     public let engine: Engine
     private let text = NormalisedText()
     private let scratch: MatchScratch?
-    private var firstHit: [Int32: Int] = [:]
+    /// For each taxonomy entry: the index of its signal in the listing being classified, or -1.
+    private var firstHit: [Int32]
+    private var touched: [Int32] = []
 
     init(engine: Engine) {
         self.engine = engine
+        firstHit = [Int32](repeating: -1, count: engine.taxonomy.entries.count)
         scratch = engine.matcher.makeScratch(limits: engine.options.regexLimits)
     }
 
@@ -49,6 +52,12 @@ public final class Classifier {
         return decide(signals, limitExceeded: scratch.limitExceeded)
     }
 
+    private var compiled: CompiledPolicy { engine.evaluator.compiled }
+
+    private func evasionWords(_ kind: EvasionKind) -> TagSet {
+        compiled.evasionWords[EvasionKind.allCases.firstIndex(of: kind) ?? 0]
+    }
+
     private func original(_ input: UnsafeBufferPointer<UInt8>, _ span: Range<Int>) -> String {
         let clamped = span.clamped(to: 0..<input.count)
         return String(decoding: UnsafeBufferPointer(rebasing: input[clamped]), as: UTF8.self)
@@ -56,14 +65,17 @@ public final class Classifier {
 
     private func collectSignals(scratch: MatchScratch, input: UnsafeBufferPointer<UInt8>) -> [Signal] {
         var signals: [Signal] = []
-        firstHit.removeAll(keepingCapacity: true)
+        for entry in touched { firstHit[Int(entry)] = -1 }
+        touched.removeAll(keepingCapacity: true)
         var evasions: [EvasionKind: Range<Int>] = [:]
         let entries = engine.taxonomy.entries
         for hit in scratch.hits {
             let span = text.originalSpan(of: hit.range)
             if let evasion = hit.evasion, evasions[evasion] == nil { evasions[evasion] = span }
             let emoji = hit.evasion == .emoji
-            if let index = firstHit[hit.entry] {
+            let seen = Int(firstHit[Int(hit.entry)])
+            if seen >= 0 {
+                let index = seen
                 signals[index].count += 1
                 // A word outranks an emoji for the same entry.
                 if signals[index].evasion == .emoji && !emoji {
@@ -71,16 +83,20 @@ public final class Classifier {
                     signals[index].matched = original(input, span)
                     signals[index].evasion = hit.evasion
                     signals[index].weight = entries[Int(hit.entry)].weight
+                    signals[index].words = compiled.entryWords[Int(hit.entry)] | (hit.evasion.map(evasionWords) ?? TagSet())
                 }
                 continue
             }
             let entry = entries[Int(hit.entry)]
-            firstHit[hit.entry] = signals.count
+            firstHit[Int(hit.entry)] = Int32(signals.count)
+            touched.append(hit.entry)
+            var words = compiled.entryWords[Int(hit.entry)]
+            if let evasion = hit.evasion { words = words | evasionWords(evasion) }
             signals.append(Signal(
                 kind: entry.kind, id: entry.id, tags: entry.tags,
                 weight: entry.weight * (emoji ? engine.policy.emojiFactor : 1),
                 span: span, matched: original(input, span), evasion: hit.evasion, taxon: entry.taxon,
-                count: 1, location: entry.location))
+                count: 1, location: entry.location, words: words, entryIndex: hit.entry))
         }
         for evidence in text.evidence where evasions[evidence.kind] == nil {
             evasions[evidence.kind] = evidence.span
@@ -89,7 +105,8 @@ public final class Classifier {
             guard let span = evasions[kind] else { continue }
             signals.append(Signal(
                 kind: .evasion, id: "evasion.\(kind.rawValue)", tags: [kind.rawValue], weight: 1, span: span,
-                matched: original(input, span), evasion: kind, taxon: nil, count: 1, location: nil))
+                matched: original(input, span), evasion: kind, taxon: nil, count: 1, location: nil,
+                words: evasionWords(kind)))
         }
         return signals
     }
@@ -134,4 +151,34 @@ public final class Classifier {
             evasion: nil, taxon: nil, count: 1, location: nil)
         return decide([signal], limitExceeded: true)
     }
+}
+
+extension Classifier {
+    /// The normalise stage alone (for benchmarks and diagnostics): the listing's folded text.
+    public func normaliseOnly(_ input: UnsafeBufferPointer<UInt8>) -> NormalisedText {
+        engine.normaliser.normalise(input, into: text)
+        return text
+    }
+
+    /// The normalise and match stages (for benchmarks and diagnostics): the number of hits.
+    public func matchOnly(_ input: UnsafeBufferPointer<UInt8>) -> Int {
+        engine.normaliser.normalise(input, into: text)
+        guard let scratch else { return 0 }
+        engine.matcher.match(text, scratch: scratch)
+        return scratch.hits.count
+    }
+
+    /// The signals of a listing, before the policy decides.
+    public func signals(of listing: String) -> [Signal] {
+        var copy = listing
+        return copy.withUTF8 { input in
+            engine.normaliser.normalise(input, into: text)
+            guard let scratch else { return [] }
+            engine.matcher.match(text, scratch: scratch)
+            return collectSignals(scratch: scratch, input: input)
+        }
+    }
+
+    /// The decide stage alone: applies the engine's policy to signals.
+    public func decide(signals: [Signal]) -> Decision { decide(signals, limitExceeded: false) }
 }

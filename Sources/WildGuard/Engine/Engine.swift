@@ -44,7 +44,7 @@ public final class Engine: Sendable {
         self.options = options
         self.matcher = matcher
         self.normaliser = Normaliser()
-        self.evaluator = PolicyEvaluator(policy: policy)
+        self.evaluator = PolicyEvaluator(policy: policy, taxonomy: taxonomy)
     }
 
     /// Loads the taxonomy in `taxonomyDirectory` and the policy named `policy` (a profile in its

@@ -86,38 +86,49 @@ struct AhoCorasick: Sendable {
         self.lengths = literals.map { Int32($0.count) }
     }
 
-    @inline(__always)
-    private func next(_ state: Int, _ byte: UInt8) -> Int {
-        var s = state
-        while true {
-            if s == 0 { return Int(rootNext[Int(byte)]) }
-            let lower = Int(edgeStart[s])
-            let upper = Int(edgeStart[s + 1])
-            var k = lower
-            while k < upper {
-                let b = edgeBytes[k]
-                if b == byte { return Int(edgeTargets[k]) }
-                if b > byte { break }
-                k += 1
-            }
-            s = Int(fail[s])
-        }
-    }
-
     /// Calls `body(literal, end)` for every occurrence, where `end` is the offset just past it.
     @inline(__always)
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
-        var state = 0
-        for i in 0..<bytes.count {
-            state = next(state, bytes[i])
-            if state == 0 { continue }
-            let lower = Int(outputStart[state])
-            let upper = Int(outputStart[state + 1])
-            var k = lower
-            while k < upper {
-                body(Int(outputs[k]), i + 1)
-                k += 1
+        // Raw buffers for the whole scan: no bounds checks, retains or exclusivity checks per byte.
+        rootNext.withUnsafeBufferPointer { root in
+        edgeStart.withUnsafeBufferPointer { edgeStart in
+        edgeBytes.withUnsafeBufferPointer { edgeBytes in
+        edgeTargets.withUnsafeBufferPointer { edgeTargets in
+        fail.withUnsafeBufferPointer { fail in
+        outputStart.withUnsafeBufferPointer { outputStart in
+        outputs.withUnsafeBufferPointer { outputs in
+            var state = 0
+            for i in 0..<bytes.count {
+                let byte = bytes[i]
+                // Follow failure links until a state has an edge for this byte (the root has all).
+                while true {
+                    if state == 0 {
+                        state = Int(root[Int(byte)])
+                        break
+                    }
+                    var k = Int(edgeStart[state])
+                    let upper = Int(edgeStart[state + 1])
+                    var found = -1
+                    while k < upper {
+                        let b = edgeBytes[k]
+                        if b == byte { found = Int(edgeTargets[k]); break }
+                        if b > byte { break }
+                        k += 1
+                    }
+                    if found >= 0 {
+                        state = found
+                        break
+                    }
+                    state = Int(fail[state])
+                }
+                if state == 0 { continue }
+                var k = Int(outputStart[state])
+                let upper = Int(outputStart[state + 1])
+                while k < upper {
+                    body(Int(outputs[k]), i + 1)
+                    k += 1
+                }
             }
-        }
+        }}}}}}}
     }
 }

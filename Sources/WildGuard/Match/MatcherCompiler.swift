@@ -29,7 +29,9 @@ struct MatcherCompiler {
             let e = Int32(index)
             for term in entry.terms {
                 addTerm(term.text, entry: e, evasion: term.language == "emoji" ? .emoji : nil)
-                if term.language.hasPrefix("zh"), let pinyin, let latin = pinyin(term.text) {
+                if term.language.hasPrefix("zh"), let pinyin, Self.worthRomanising(term.text, kind: entry.kind),
+                    let latin = pinyin(term.text)
+                {
                     addRomanised(latin, entry: e)
                 }
                 if term.language == "ru", let russian, let latin = russian(term.text) {
@@ -67,17 +69,25 @@ struct MatcherCompiler {
         guard !folded.isEmpty else { return }
         addFolded(folded, entry: entry, prefix: prefix, evasion: evasion)
         let scalars = Array(folded.unicodeScalars)
-        // Multi-word names run together, as in hashtags ("#rhinohorn"); only long ones, so that
-        // short pairs ("te te") do not turn into everyday words.
+        // Multi-word names run together in hashtags ("#rhinohorn"). Only as hashtags: run
+        // together elsewhere they can be other words ("wild cats", "Wildcats").
         if folded.contains(" "), scalars.allSatisfy({ $0.isASCII }) {
             let joined = folded.replacingOccurrences(of: " ", with: "")
-            if joined.utf8.count >= 8 { addFolded(joined, entry: entry, prefix: prefix, evasion: evasion) }
+            if joined.utf8.count >= 6 { addFolded("#" + joined, entry: entry, prefix: prefix, evasion: evasion) }
         }
         if let first = scalars.first, ICU.script(first.value) == ICU.Script.arabic.rawValue {
             for p in Self.arabicPrefixes where !folded.hasPrefix(p) {
                 addFolded(table.fold(p) + folded, entry: entry, prefix: prefix, evasion: evasion)
             }
         }
+    }
+
+    /// Two-syllable pinyin collides with personal names ("Long Yu", "Chen Xiang"), so a
+    /// two-character Chinese name is romanised only when it names a product or a code word
+    /// (象牙 "xiang ya"), where the collision costs little; longer names always are.
+    static func worthRomanising(_ term: String, kind: SignalKind) -> Bool {
+        let count = term.unicodeScalars.count
+        return count >= 3 || (count == 2 && (kind == .product || kind == .codeword))
     }
 
     private mutating func addRomanised(_ latin: String, entry: Int32) {

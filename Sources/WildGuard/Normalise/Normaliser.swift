@@ -16,30 +16,58 @@ public struct Normaliser: Sendable {
     /// Normalises `input` into `output` (which is reset first).
     public func normalise(_ input: UnsafeBufferPointer<UInt8>, into output: NormalisedText) {
         output.reset()
-        output.bytes.reserveCapacity(input.count + 16)
+        // Work on local arrays (moved out of the reusable object and back): appending to a class's
+        // stored arrays byte by byte pays an exclusivity check and a retain per byte.
+        var out = Buffers()
+        swap(&out.bytes, &output.bytes)
+        swap(&out.start, &output.originStart)
+        swap(&out.end, &output.originEnd)
+        defer {
+            swap(&out.bytes, &output.bytes)
+            swap(&out.start, &output.originStart)
+            swap(&out.end, &output.originEnd)
+            output.primaryEnd = output.bytes.count
+            variants.appendVariants(to: output)
+        }
+        out.bytes.reserveCapacity(input.count + 16)
+        out.start.reserveCapacity(input.count + 16)
+        out.end.reserveCapacity(input.count + 16)
         var state = State()
         var i = 0
         let n = input.count
         while i < n {
             let byte = input[i]
             if byte < 0x80 {
-                appendASCII(byte, at: i, state: &state, output: output)
+                appendASCII(byte, at: i, state: &state, out: &out, output: output)
                 i += 1
                 continue
             }
             let (scalar, length) = Self.decode(input, at: i)
             guard let scalar else {
                 output.invalidSequences += 1
-                state.pendingSpace = !output.bytes.isEmpty
+                state.pendingSpace = !out.bytes.isEmpty
+                state.spaceOrigin = i
                 state.lastWasWord = false
                 i += length
                 continue
             }
-            appendScalar(scalar, at: i..<i + length, input: input, state: &state, output: output)
+            appendScalar(scalar, at: i..<i + length, input: input, state: &state, out: &out, output: output)
             i += length
         }
-        output.primaryEnd = output.bytes.count
-        variants.appendVariants(to: output)
+    }
+
+    /// The normalised bytes and their origins, while they are being written.
+    struct Buffers {
+        var bytes: [UInt8] = []
+        var start: [Int32] = []
+        var end: [Int32] = []
+
+        @inline(__always)
+        mutating func append(_ byte: UInt8, from origin: Range<Int>) {
+            bytes.append(byte)
+            start.append(Int32(truncatingIfNeeded: origin.lowerBound))
+            end.append(Int32(truncatingIfNeeded: origin.upperBound))
+        }
     }
 
     /// Normalises a Swift string (convenience for tests and single listings).
@@ -58,18 +86,18 @@ public struct Normaliser: Sendable {
     }
 
     @inline(__always)
-    private func flushSpace(_ state: inout State, output: NormalisedText) {
+    private func flushSpace(_ state: inout State, out: inout Buffers) {
         if state.pendingSpace {
-            output.append(0x20, from: state.spaceOrigin..<state.spaceOrigin + 1)
+            out.append(0x20, from: state.spaceOrigin..<state.spaceOrigin + 1)
             state.pendingSpace = false
         }
     }
 
     @inline(__always)
-    private func appendASCII(_ byte: UInt8, at i: Int, state: inout State, output: NormalisedText) {
+    private func appendASCII(_ byte: UInt8, at i: Int, state: inout State, out: inout Buffers, output: NormalisedText) {
         let folded = Self.asciiFold[Int(byte)]
         if folded == 0 {
-            if !state.pendingSpace && !output.bytes.isEmpty {
+            if !state.pendingSpace && !out.bytes.isEmpty {
                 state.pendingSpace = true
                 state.spaceOrigin = i
             }
@@ -78,25 +106,25 @@ public struct Normaliser: Sendable {
             state.invisibleAfterWord = nil
             return
         }
-        flushSpace(&state, output: output)
+        flushSpace(&state, out: &out)
         let isWord = Self.asciiWord[Int(byte)]
         if isWord, let invisible = state.invisibleAfterWord {
             output.evidence.append(.init(kind: .invisible, span: invisible))
         }
         state.invisibleAfterWord = nil
-        output.append(folded, from: i..<i + 1)
+        out.append(folded, from: i..<i + 1)
         state.lastWasWord = isWord
         state.lastWasEmoji = false
     }
 
     private func appendScalar(
         _ scalar: UInt32, at origin: Range<Int>, input: UnsafeBufferPointer<UInt8>, state: inout State,
-        output: NormalisedText
+        out: inout Buffers, output: NormalisedText
     ) {
-        let before = output.bytes.count
+        let before = out.bytes.count
         let cls = table.characterClass(of: scalar)
         if cls.contains(.space) {
-            if !state.pendingSpace && !output.bytes.isEmpty {
+            if !state.pendingSpace && !out.bytes.isEmpty {
                 state.pendingSpace = true
                 state.spaceOrigin = origin.lowerBound
             }
@@ -108,21 +136,21 @@ public struct Normaliser: Sendable {
         if cls.contains(.invisible) {
             // A joiner between two emoji is part of the emoji sequence: keep it.
             if cls.contains(.zeroWidthJoiner) && state.lastWasEmoji && nextIsEmoji(input, after: origin.upperBound) {
-                for byte: UInt8 in [0xE2, 0x80, 0x8D] { output.append(byte, from: origin) }
+                for byte: UInt8 in [0xE2, 0x80, 0x8D] { out.append(byte, from: origin) }
                 return
             }
             if state.lastWasWord { state.invisibleAfterWord = origin }
             return
         }
         if cls.contains(.droppedMark) { return }
-        flushSpace(&state, output: output)
-        let start = output.bytes.count
-        _ = table.fold(scalar, into: &output.bytes)
-        for _ in start..<output.bytes.count {
-            output.originStart.append(Int32(truncatingIfNeeded: origin.lowerBound))
-            output.originEnd.append(Int32(truncatingIfNeeded: origin.upperBound))
+        flushSpace(&state, out: &out)
+        let start = out.bytes.count
+        _ = table.fold(scalar, into: &out.bytes)
+        for _ in start..<out.bytes.count {
+            out.start.append(Int32(truncatingIfNeeded: origin.lowerBound))
+            out.end.append(Int32(truncatingIfNeeded: origin.upperBound))
         }
-        if cls.contains(.word), let invisible = state.invisibleAfterWord, output.bytes.count > before {
+        if cls.contains(.word), let invisible = state.invisibleAfterWord, out.bytes.count > before {
             output.evidence.append(.init(kind: .invisible, span: invisible))
         }
         state.invisibleAfterWord = nil

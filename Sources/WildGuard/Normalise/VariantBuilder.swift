@@ -26,14 +26,25 @@ struct VariantBuilder: Sendable {
         homoglyphs = map
     }
 
-    /// Leetspeak substitutions: the letter each digit or symbol stands for.
-    static let leet: [UInt8: UInt8] = [
-        UInt8(ascii: "0"): UInt8(ascii: "o"), UInt8(ascii: "1"): UInt8(ascii: "i"),
-        UInt8(ascii: "3"): UInt8(ascii: "e"), UInt8(ascii: "4"): UInt8(ascii: "a"),
-        UInt8(ascii: "5"): UInt8(ascii: "s"), UInt8(ascii: "7"): UInt8(ascii: "t"),
-        UInt8(ascii: "@"): UInt8(ascii: "a"), UInt8(ascii: "$"): UInt8(ascii: "s"),
-        UInt8(ascii: "!"): UInt8(ascii: "i"), UInt8(ascii: "|"): UInt8(ascii: "l"),
-    ]
+    /// Leetspeak substitutions: the letter each ASCII digit or symbol stands for (0 for none).
+    static let leetTable: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 128)
+        let pairs: [(Character, Character)] = [
+            ("0", "o"), ("1", "i"), ("3", "e"), ("4", "a"), ("5", "s"), ("7", "t"), ("@", "a"), ("$", "s"),
+            ("!", "i"), ("|", "l"),
+        ]
+        for (from, to) in pairs {
+            if let f = from.asciiValue, let t = to.asciiValue { table[Int(f)] = t }
+        }
+        return table
+    }()
+
+    @inline(__always)
+    static func leet(_ b: UInt8) -> UInt8? {
+        guard b < 0x80 else { return nil }
+        let letter = leetTable[Int(b)]
+        return letter == 0 ? nil : letter
+    }
 
     /// Punctuation sellers put between letters ("i.v.o.r.y").
     static func isSpreader(_ b: UInt8) -> Bool {
@@ -98,10 +109,14 @@ struct VariantBuilder: Sendable {
         return count == 1 && letter
     }
 
-    /// Appends the letters of `range` without the spaces between them.
+    /// Appends the letters of `range` without the spaces between them, as a hashtag: spaced-out
+    /// phrases lose their word breaks ("r h i n o h o r n"), and multi-word terms match their
+    /// run-together hashtag form ("#rhinohorn").
     private func appendJoined(_ range: Range<Int>, _ text: NormalisedText) {
         beginVariant(text, at: range.lowerBound)
         let start = text.bytes.count
+        let origin = Int(text.originStart[range.lowerBound])
+        text.append(UInt8(ascii: "#"), from: origin..<origin)
         for k in range where text.bytes[k] != 0x20 {
             text.append(text.bytes[k], from: Int(text.originStart[k])..<Int(text.originEnd[k]))
         }
@@ -123,7 +138,7 @@ struct VariantBuilder: Sendable {
             if cls.contains(.cyrillicOrGreek) { foreign += 1; letters += 1; lettersSinceSpreader += 1 }
             if scalar < 0x80 {
                 let b = UInt8(scalar)
-                if Self.leet[b] != nil { leet += 1 }
+                if Self.leet(b) != nil { leet += 1 }
                 if cls.contains(.digit) { digits += 1 }
                 if Self.isSpreader(b) {
                     spreaders += 1
@@ -171,6 +186,10 @@ struct VariantBuilder: Sendable {
     ) {
         beginVariant(text, at: token.lowerBound)
         let start = text.bytes.count
+        if dropSpreaders {
+            let origin = Int(text.originStart[token.lowerBound])
+            text.append(UInt8(ascii: "#"), from: origin..<origin)
+        }
         // Trailing punctuation ("1v0ry!") is not part of the word.
         var upper = token.upperBound
         while upper > token.lowerBound, text.bytes[upper - 1] < 0x80,
@@ -186,7 +205,7 @@ struct VariantBuilder: Sendable {
             if scalar < 0x80 {
                 let b = UInt8(scalar)
                 if dropSpreaders && Self.isSpreader(b) { continue }
-                if !dropSpreaders, var letter = Self.leet[b] {
+                if !dropSpreaders, var letter = Self.leet(b) {
                     if b == UInt8(ascii: "1"), let one { letter = one }
                     text.append(letter, from: origin)
                     continue

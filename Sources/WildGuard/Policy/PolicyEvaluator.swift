@@ -2,6 +2,12 @@
 /// then thresholds, unless a rule with an action decided first.
 struct PolicyEvaluator: Sendable {
     let policy: Policy
+    let compiled: CompiledPolicy
+
+    init(policy: Policy, taxonomy: Taxonomy = Taxonomy(name: "", version: "", entries: [], contentHash: "")) {
+        self.policy = policy
+        self.compiled = CompiledPolicy(policy: policy, taxonomy: taxonomy)
+    }
 
     struct Outcome {
         var action: Action
@@ -26,19 +32,24 @@ struct PolicyEvaluator: Sendable {
             total += min(max(sum, -cap), cap)
         }
 
-        var fired: Set<String> = []
+        let words = signals.map { $0.words.isEmpty ? compiled.words(for: $0) : $0.words }
+        var fired = [Bool](repeating: false, count: policy.rules.count)
         var firedRules: [(rule: Policy.Rule, index: Int)] = []
         var decided: (Action, String)?
         for (index, rule) in policy.rules.enumerated() {
-            func holds(_ selector: Selector) -> Bool {
-                if let ref = selector.referencedRule { return fired.contains(ref) }
-                return signals.contains(where: selector.matches)
+            func holds(_ selector: CompiledPolicy.CompiledSelector) -> Bool {
+                if let ref = selector.rule { return fired[ref] }
+                for i in signals.indices where selector.matches(kind: signals[i].kind, words: words[i], entry: signals[i].entryIndex) {
+                    return true
+                }
+                return false
             }
-            guard rule.all.allSatisfy(holds),
-                rule.any.isEmpty || rule.any.contains(where: holds),
-                !rule.none.contains(where: holds)
+            let compiledRule = compiled.rules[index]
+            guard compiledRule.all.allSatisfy(holds),
+                compiledRule.any.isEmpty || compiledRule.any.contains(where: holds),
+                !compiledRule.none.contains(where: holds)
             else { continue }
-            fired.insert(rule.id)
+            fired[index] = true
             firedRules.append((rule, index))
             total += rule.score
             if decided == nil, let action = rule.action { decided = (action, rule.id) }

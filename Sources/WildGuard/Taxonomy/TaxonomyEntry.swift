@@ -25,6 +25,12 @@ public struct TaxonomyEntry: Sendable, Identifiable {
         /// BCP 47-style language code, `la` for scientific names, `emoji`, `und` for any.
         public var language: String
         public var line: Int
+
+        public init(text: String, language: String, line: Int) {
+            self.text = text
+            self.language = language
+            self.line = line
+        }
     }
 
     /// A string with the line it was written on, for error messages.

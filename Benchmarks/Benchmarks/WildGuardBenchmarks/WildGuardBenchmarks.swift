@@ -1,0 +1,198 @@
+import Benchmark
+import Foundation
+import WildGuard
+
+// Throughput of every stage on a deterministic multilingual corpus (about 400 bytes a listing),
+// allocations per listing, engine load, scaling with the pattern count, and the alternatives a
+// Swift team would otherwise write. Thresholds on allocation counts (not wall time) catch
+// regressions: see README "Benchmarks".
+
+let taxonomyDirectory: String = {
+    if let env = ProcessInfo.processInfo.environment["WILDGUARD_TAXONOMY"] { return env }
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<4 { url.deleteLastPathComponent() }
+    return url.appendingPathComponent("Taxonomy").path
+}()
+
+let engine: Engine = {
+    do { return try Engine(taxonomyDirectory: taxonomyDirectory) } catch { fatalError("cannot load \(taxonomyDirectory): \(error)") }
+}()
+
+/// Listings per benchmark iteration; results are reported per listing with `.kilo` scaling.
+let batch = 1_000
+let corpus = SyntheticCorpus.listings(count: batch)
+let corpusUTF8 = corpus.map { Array($0.utf8) }
+let asciiUTF8 = SyntheticCorpus.asciiListings(count: batch).map { Array($0.utf8) }
+let corpusJSONL = SyntheticCorpus.jsonl(corpus)
+
+/// The same taxonomy with ten times the terms (synthetic words that never occur), to show that
+/// matching does not slow down as the lexicon grows.
+let engineTenTimes: Engine = {
+    var random = SyntheticCorpus.Random(state: 99)
+    var entries = engine.taxonomy.entries
+    let base = entries
+    let syllables = ["ka", "lo", "mi", "ren", "tu", "sha", "vo", "zin", "pe", "qua", "dor", "fel"]
+    var extra = 0
+    let target = base.reduce(0) { $0 + $1.terms.count } * 9
+    var n = 0
+    while extra < target {
+        var entry = base[n % base.count]
+        entry.id = "synthetic.\(n)"
+        entry.patterns = []
+        entry.unless = []
+        entry.terms = (0..<20).map { _ in
+            let word = (0..<(3 + random.below(3))).map { _ in random.pick(syllables) }.joined()
+            return TaxonomyEntry.Term(text: word, language: "und", line: 0)
+        }
+        entry.taxon = nil
+        entry.kind = .codeword
+        entries.append(entry)
+        extra += 20
+        n += 1
+    }
+    let taxonomy = Taxonomy(name: "x10", version: "1", entries: entries, contentHash: "x10")
+    do { return try Engine(taxonomy: taxonomy, policy: engine.policy) } catch { fatalError("\(error)") }
+}()
+
+nonisolated(unsafe) let perListing = Benchmark.Configuration(
+    metrics: [.throughput, .wallClock, .mallocCountTotal, .peakMemoryResident],
+    scalingFactor: .kilo,
+    maxDuration: .seconds(3),
+    maxIterations: 200,
+    thresholds: [
+        // Allocations are deterministic: a few more per 1,000 listings is noise, one more per
+        // listing (1,000 per iteration) is a regression.
+        .mallocCountTotal: .init(relative: [.p50: 2.0], absolute: [.p50: 200]),
+        .throughput: .init(relative: [.p50: 25.0]),
+    ]
+)
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark("Engine load (parse + compile the bundled taxonomy)",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal], maxIterations: 5,
+                                   thresholds: [.mallocCountTotal: .init(relative: [.p50: 10.0])])) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try Engine(taxonomyDirectory: taxonomyDirectory))
+        }
+    }
+
+    Benchmark("Normalise (multilingual)", configuration: perListing) { benchmark in
+        let classifier = engine.makeClassifier()
+        for _ in benchmark.scaledIterations {
+            for listing in corpusUTF8 { listing.withUnsafeBufferPointer { blackHole(classifier.normaliseOnly($0)) } }
+        }
+    }
+
+    Benchmark("Normalise (plain ASCII)", configuration: perListing) { benchmark in
+        let classifier = engine.makeClassifier()
+        for _ in benchmark.scaledIterations {
+            for listing in asciiUTF8 { listing.withUnsafeBufferPointer { blackHole(classifier.normaliseOnly($0)) } }
+        }
+    }
+
+    Benchmark("Normalise + match", configuration: perListing) { benchmark in
+        let classifier = engine.makeClassifier()
+        for _ in benchmark.scaledIterations {
+            for listing in corpusUTF8 { listing.withUnsafeBufferPointer { blackHole(classifier.matchOnly($0)) } }
+        }
+    }
+
+    Benchmark("Normalise + match, 10x patterns", configuration: perListing) { benchmark in
+        let classifier = engineTenTimes.makeClassifier()
+        for _ in benchmark.scaledIterations {
+            for listing in corpusUTF8 { listing.withUnsafeBufferPointer { blackHole(classifier.matchOnly($0)) } }
+        }
+    }
+
+    Benchmark("Decide (policy on precomputed signals)", configuration: perListing) { benchmark in
+        let classifier = engine.makeClassifier()
+        let signals = corpus.map { classifier.signals(of: $0) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            for s in signals { blackHole(classifier.decide(signals: s)) }
+        }
+    }
+
+    Benchmark("Classify end to end (JSONL in, JSON out), 1 thread", configuration: perListing) { benchmark in
+        let classifier = engine.makeClassifier()
+        let parser = RecordParser(format: .jsonl)
+        for _ in benchmark.scaledIterations {
+            for (i, line) in corpusJSONL.enumerated() {
+                let record = line.withUnsafeBufferPointer { parser.parse($0, number: i + 1) }
+                var writer = JSONWriter()
+                DecisionJSON.write(classifier.classify(record.text ?? ""), idJSON: record.idJSON, into: &writer)
+                blackHole(writer.bytes)
+            }
+        }
+    }
+
+    Benchmark("Classify end to end (JSONL in, JSON out), 2 threads", configuration: perListing) { benchmark in
+        let parser = RecordParser(format: .jsonl)
+        for _ in benchmark.scaledIterations {
+            let out = engine.parallelMap(count: corpusJSONL.count, jobs: 2) { classifier, i in
+                let record = corpusJSONL[i].withUnsafeBufferPointer { parser.parse($0, number: i + 1) }
+                var writer = JSONWriter()
+                DecisionJSON.write(classifier.classify(record.text ?? ""), idJSON: record.idJSON, into: &writer)
+                return writer.bytes.count
+            }
+            blackHole(out)
+        }
+    }
+
+    // The alternatives, on the first 100 listings of the same corpus and the same terms.
+    let terms: [String] = engine.exportedPatterns().filter { $0.type == "literal" }.map(\.pattern)
+    let sample = Array(corpus.prefix(100))
+
+    Benchmark("Alternative: NSRegularExpression per term (100 listings)",
+              configuration: .init(metrics: [.throughput, .wallClock], maxDuration: .seconds(5), maxIterations: 3)) { benchmark in
+        let regexes = terms.compactMap { try? NSRegularExpression(pattern: "\\b" + NSRegularExpression.escapedPattern(for: $0) + "\\b", options: [.caseInsensitive]) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var hits = 0
+            for listing in sample {
+                let range = NSRange(listing.startIndex..., in: listing)
+                for regex in regexes where regex.firstMatch(in: listing, range: range) != nil { hits += 1 }
+            }
+            blackHole(hits)
+        }
+    }
+
+    Benchmark("Alternative: one PCRE2 alternation of all terms (100 listings)",
+              configuration: .init(metrics: [.throughput, .wallClock], maxDuration: .seconds(5), maxIterations: 3)) { benchmark in
+        // PCRE2 cannot compile one alternation of the whole lexicon (code size limit), so it is
+        // split into the largest chunks that compile, as a team would have to.
+        let escaped = terms.map { NSRegularExpression.escapedPattern(for: $0) }
+        var regexes: [RegularExpression] = []
+        var chunk = 2_000
+        var start = 0
+        while start < escaped.count {
+            let end = min(start + chunk, escaped.count)
+            if let regex = try? RegularExpression("\\b(?:" + escaped[start..<end].joined(separator: "|") + ")\\b") {
+                regexes.append(regex)
+                start = end
+            } else {
+                chunk = max(50, chunk / 2)
+            }
+        }
+        let scratch = RegularExpression.Scratch()
+        let utf8 = sample.map { Array($0.utf8) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var hits = 0
+            for listing in utf8 {
+                listing.withUnsafeBufferPointer { buffer in
+                    for regex in regexes where regex.firstMatch(in: buffer, scratch: scratch) != nil { hits += 1 }
+                }
+            }
+            blackHole(hits)
+        }
+    }
+
+    Benchmark("WildGuard classify, same 100 listings",
+              configuration: .init(metrics: [.throughput, .wallClock], maxDuration: .seconds(5), maxIterations: 50)) { benchmark in
+        let classifier = engine.makeClassifier()
+        for _ in benchmark.scaledIterations {
+            for listing in sample { blackHole(classifier.classify(listing)) }
+        }
+    }
+}

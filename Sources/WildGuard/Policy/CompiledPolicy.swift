@@ -1,0 +1,122 @@
+/// A policy with its selectors compiled against one taxonomy: tags, groups, appendices and
+/// evasions become bit sets, entry ids become entry indices, `rule:` references become rule
+/// indices. Evaluating it compares bits; no strings on the hot path.
+struct CompiledPolicy: Sendable {
+    struct Test: Sendable {
+        enum Kind: Sendable {
+            case kinds(UInt16)
+            case words(TagSet)
+            case entries([Int32])
+            /// A selector word no signal can carry (an unknown tag): never matches.
+            case impossible
+        }
+        var kind: Kind
+        var negated: Bool
+    }
+
+    struct CompiledSelector: Sendable {
+        var tests: [Test]
+        /// For `rule:ID`: the index of that rule.
+        var rule: Int?
+    }
+
+    struct CompiledRule: Sendable {
+        var all: [CompiledSelector]
+        var any: [CompiledSelector]
+        var none: [CompiledSelector]
+    }
+
+    let rules: [CompiledRule]
+    /// Per taxonomy entry: the bits of its tags, group and appendix.
+    let entryWords: [TagSet]
+    /// Per evasion kind (in `EvasionKind.allCases` order): its bit set.
+    let evasionWords: [TagSet]
+    /// Per engine signal tag ("match-limit", "invalid-utf8"...): bits, looked up when signals are made.
+    let index: TagIndex
+
+    init(policy: Policy, taxonomy: Taxonomy) {
+        var index = TagIndex()
+        var entryWords: [TagSet] = []
+        entryWords.reserveCapacity(taxonomy.entries.count)
+        for entry in taxonomy.entries {
+            entryWords.append(index.set(tags: entry.tags, taxon: entry.taxon, evasion: nil))
+        }
+        var evasionWords: [TagSet] = []
+        for kind in EvasionKind.allCases {
+            evasionWords.append(index.set(tags: [kind.rawValue], taxon: nil, evasion: kind))
+        }
+        var entryIndex: [String: Int32] = [:]
+        for (i, entry) in taxonomy.entries.enumerated() { entryIndex[entry.id] = Int32(i) }
+        var ruleIndex: [String: Int] = [:]
+        for (i, rule) in policy.rules.enumerated() { ruleIndex[rule.id] = i }
+
+        func compile(_ selector: Selector) -> CompiledSelector {
+            if let ref = selector.referencedRule { return CompiledSelector(tests: [], rule: ruleIndex[ref]) }
+            var tests: [Test] = []
+            for (test, negated) in selector.tests {
+                func words(_ prefix: String, _ values: [String]) -> Test.Kind {
+                    var set = TagSet()
+                    for v in values { if let id = index.intern(prefix + v) { set.insert(id) } }
+                    return set.isEmpty ? .impossible : .words(set)
+                }
+                let kind: Test.Kind
+                switch test {
+                case .kind(let kinds):
+                    kind = .kinds(kinds.reduce(0) { $0 | SignalKind.bit($1) })
+                case .tag(let tags): kind = words("tag:", tags)
+                case .group(let groups): kind = words("group:", groups)
+                case .appendix(let appendices): kind = words("appendix:", appendices.map(\.rawValue))
+                case .evasion(let kinds): kind = words("evasion:", kinds.map(\.rawValue))
+                case .entry(let ids):
+                    let found = ids.compactMap { entryIndex[$0] }
+                    kind = found.isEmpty ? .impossible : .entries(found)
+                case .rule: kind = .impossible
+                }
+                tests.append(Test(kind: kind, negated: negated))
+            }
+            return CompiledSelector(tests: tests, rule: nil)
+        }
+        rules = policy.rules.map { CompiledRule(all: $0.all.map(compile), any: $0.any.map(compile), none: $0.none.map(compile)) }
+        self.entryWords = entryWords
+        self.evasionWords = evasionWords
+        self.index = index
+    }
+
+    /// The bits of a signal that came without them (engine signals, hand-made ones in tests).
+    func words(for signal: Signal) -> TagSet {
+        if signal.entryIndex >= 0 && Int(signal.entryIndex) < entryWords.count { return entryWords[Int(signal.entryIndex)] }
+        var set = TagSet()
+        for tag in signal.tags { if let id = index.id("tag:" + tag) { set.insert(id) } }
+        if let taxon = signal.taxon {
+            if let id = index.id("group:" + taxon.group) { set.insert(id) }
+            for appendix in CITESAppendix.allCases where taxon.appendix.includes(appendix) {
+                if let id = index.id("appendix:" + appendix.rawValue) { set.insert(id) }
+            }
+        }
+        if let evasion = signal.evasion, let id = index.id("evasion:" + evasion.rawValue) { set.insert(id) }
+        return set
+    }
+}
+
+extension CompiledPolicy.CompiledSelector {
+    @inline(__always)
+    func matches(kind: SignalKind, words: TagSet, entry: Int32) -> Bool {
+        for test in tests {
+            let result: Bool
+            switch test.kind {
+            case .kinds(let mask): result = mask & SignalKind.bit(kind) != 0
+            case .words(let set): result = set.intersects(words)
+            case .entries(let ids): result = ids.contains(entry)
+            case .impossible: result = false
+            }
+            if result == test.negated { return false }
+        }
+        return true
+    }
+}
+
+extension SignalKind {
+    static func bit(_ kind: SignalKind) -> UInt16 {
+        UInt16(1) << UInt16(SignalKind.allCases.firstIndex(of: kind) ?? 0)
+    }
+}
