@@ -54,6 +54,44 @@ public final class Classifier {
 
     private var compiled: CompiledPolicy { engine.evaluator.compiled }
 
+    /// Drops a hit that lies inside a longer hit of the same kind from another entry: the longer
+    /// name is the more specific one ("Caméléon panthère" is a chameleon, not a leopard; "Indian
+    /// star tortoise" needs no separate "tortoise").
+    private func dropContainedHits(_ scratch: MatchScratch) {
+        let hits = scratch.hits
+        guard hits.count > 1 else { return }
+        let entries = engine.taxonomy.entries
+        var keep = [Bool](repeating: true, count: hits.count)
+        var any = false
+        for i in hits.indices {
+            let a = hits[i]
+            let kind = entries[Int(a.entry)].kind
+            for j in hits.indices where j != i && hits[j].entry != a.entry {
+                let b = hits[j]
+                guard b.range.count > a.range.count, b.range.lowerBound <= a.range.lowerBound,
+                    b.range.upperBound >= a.range.upperBound, entries[Int(b.entry)].kind == kind
+                else { continue }
+                keep[i] = false
+                any = true
+                break
+            }
+        }
+        guard any else { return }
+        scratch.hits = hits.indices.compactMap { keep[$0] ? hits[$0] : nil }
+    }
+
+    /// Ids of the entries whose terms or patterns match `listing` (before overlapping hits are
+    /// resolved): what an entry's examples are checked against.
+    public func matchingEntries(_ listing: String) -> Set<String> {
+        var copy = listing
+        return copy.withUTF8 { input in
+            engine.normaliser.normalise(input, into: text)
+            guard let scratch else { return [] }
+            engine.matcher.match(text, scratch: scratch)
+            return Set(scratch.hits.map { engine.taxonomy.entries[Int($0.entry)].id })
+        }
+    }
+
     private func evasionWords(_ kind: EvasionKind) -> TagSet {
         compiled.evasionWords[EvasionKind.allCases.firstIndex(of: kind) ?? 0]
     }
@@ -69,6 +107,7 @@ public final class Classifier {
         touched.removeAll(keepingCapacity: true)
         var evasions: [EvasionKind: Range<Int>] = [:]
         let entries = engine.taxonomy.entries
+        dropContainedHits(scratch)
         for hit in scratch.hits {
             let span = text.originalSpan(of: hit.range)
             if let evasion = hit.evasion, evasions[evasion] == nil { evasions[evasion] = span }

@@ -72,10 +72,10 @@ final class Matcher: Sendable {
                     case .term(let t):
                         let target = terms[Int(t)]
                         if (!target.leftBoundary || isBoundary(before: start, buffer))
-                            && (!target.rightBoundary || isBoundary(at: end, buffer))
+                            && (!target.rightBoundary || isBoundary(at: end, buffer)) && !text.isRepeat(start..<end)
                         {
                             scratch.hits.append(Hit(entry: target.entry, range: start..<end,
-                                                    evasion: target.evasion ?? text.evasion(at: start)))
+                                                    evasion: target.evasion ?? text.evasion(in: start..<end)))
                         }
                     case .atom(let r):
                         scratch.markCandidate(Int(r))
@@ -97,8 +97,8 @@ final class Matcher: Sendable {
         while position <= buffer.count {
             switch rule.regex.firstMatch(in: buffer, from: position, scratch: scratch.regex) {
             case .match(let range):
-                if !range.isEmpty {
-                    scratch.hits.append(Hit(entry: rule.entry, range: range, evasion: text.evasion(at: range.lowerBound)))
+                if !range.isEmpty && !text.isRepeat(range) {
+                    scratch.hits.append(Hit(entry: rule.entry, range: range, evasion: text.evasion(in: range)))
                 }
                 position = range.isEmpty ? range.upperBound + 1 : range.upperBound
             case .noMatch:

@@ -28,7 +28,9 @@ struct MatcherCompiler {
         for (index, entry) in taxonomy.entries.enumerated() {
             let e = Int32(index)
             for term in entry.terms {
-                addTerm(term.text, entry: e, evasion: term.language == "emoji" ? .emoji : nil)
+                addTerm(term.text, entry: e, evasion: term.language == "emoji" ? .emoji : nil,
+                        compounds: Self.compoundingLanguages.contains(term.language))
+                if Self.inflectingLanguages.contains(term.language) { addInflected(term.text, entry: entry, index: e) }
                 if term.language.hasPrefix("zh"), let pinyin, Self.worthRomanising(term.text, kind: entry.kind),
                     let latin = pinyin(term.text)
                 {
@@ -58,7 +60,46 @@ struct MatcherCompiler {
         return literals.count - 1
     }
 
-    private mutating func addTerm(_ raw: String, entry: Int32, evasion: EvasionKind?) {
+    /// Languages that write compounds as one word ("Elfenbeinschnitzerei"): a long enough
+    /// single-word term may go on.
+    static let compoundingLanguages: Set<String> = ["de", "nl", "sv", "da", "nb", "no", "fi"]
+
+    /// Languages whose words change their endings with case and number ("слоновой кости"):
+    /// terms match with their endings free.
+    static let inflectingLanguages: Set<String> = ["ru", "uk", "be", "pl", "cs", "sk", "bg", "sr", "hr"]
+
+    /// Letters an inflected ending may drop before the endings are opened up.
+    private static let endingLetters = Set("аяоеёыиуюьйъaeiouyęąó".unicodeScalars)
+
+    /// Adds a pattern that lets every word of an inflected-language term take any short ending:
+    /// "слоновая кость" also matches "слоновой кости" and "слоновую кость".
+    private mutating func addInflected(_ raw: String, entry: TaxonomyEntry, index: Int32) {
+        let words = foldTerm(raw.hasSuffix("*") ? String(raw.dropLast()) : raw).split(separator: " ").map(String.init)
+        guard !words.isEmpty else { return }
+        var parts: [String] = []
+        var changed = false
+        for word in words {
+            var scalars = Array(word.unicodeScalars)
+            guard scalars.count >= 5, scalars.allSatisfy({ table.characterClass(of: $0.value).contains(.spaced) }) else {
+                parts.append(RegexEscaper.escape(word))
+                continue
+            }
+            var dropped = 0
+            while dropped < 2, scalars.count > 4, let last = scalars.last, Self.endingLetters.contains(last) {
+                scalars.removeLast()
+                dropped += 1
+            }
+            var stem = ""
+            stem.unicodeScalars.append(contentsOf: scalars)
+            parts.append(RegexEscaper.escape(stem) + "\\p{L}{0,3}")
+            changed = true
+        }
+        guard changed else { return }
+        let pattern = "(?<!\\p{L})" + parts.joined(separator: "\\s+") + "(?!\\p{L})"
+        addRegex(.init(text: pattern, line: entry.location.line), entry: entry, index: index, isUnless: false)
+    }
+
+    private mutating func addTerm(_ raw: String, entry: Int32, evasion: EvasionKind?, compounds: Bool = false) {
         var text = raw
         var prefix = false
         if text.hasSuffix("*") {
@@ -67,11 +108,15 @@ struct MatcherCompiler {
         }
         let folded = foldTerm(text)
         guard !folded.isEmpty else { return }
+        if compounds && !folded.contains(" ") && folded.unicodeScalars.count >= 6 { prefix = true }
+        // Korean attaches particles to nouns ("상아를", "코끼리가"): a word must start at a word
+        // boundary but may go on.
+        if let last = folded.unicodeScalars.last, ICU.script(last.value) == ICU.Script.hangul.rawValue { prefix = true }
         addFolded(folded, entry: entry, prefix: prefix, evasion: evasion)
         let scalars = Array(folded.unicodeScalars)
         // Multi-word names run together in hashtags ("#rhinohorn"). Only as hashtags: run
         // together elsewhere they can be other words ("wild cats", "Wildcats").
-        if folded.contains(" "), scalars.allSatisfy({ $0.isASCII }) {
+        if folded.contains(" "), scalars.allSatisfy({ $0 == " " || table.characterClass(of: $0.value).contains(.spaced) }) {
             let joined = folded.replacingOccurrences(of: " ", with: "")
             if joined.utf8.count >= 6 { addFolded("#" + joined, entry: entry, prefix: prefix, evasion: evasion) }
         }
@@ -160,6 +205,18 @@ struct MatcherCompiler {
             } else {
                 out += table.fold(String(Character(scalar)))
             }
+        }
+        return out
+    }
+}
+
+/// Escapes regular-expression syntax in a literal (PCRE2 syntax).
+enum RegexEscaper {
+    static func escape(_ literal: String) -> String {
+        var out = ""
+        for scalar in literal.unicodeScalars {
+            if "\\^$.|?*+()[]{}/#-".unicodeScalars.contains(scalar) { out.unicodeScalars.append("\\") }
+            out.unicodeScalars.append(scalar)
         }
         return out
     }

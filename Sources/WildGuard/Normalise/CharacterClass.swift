@@ -24,4 +24,7 @@ struct CharacterClass: OptionSet, Sendable {
     static let droppedMark = CharacterClass(rawValue: 1 << 8)
     /// Zero Width Joiner: kept between emoji, dropped elsewhere.
     static let zeroWidthJoiner = CharacterClass(rawValue: 1 << 9)
+    /// A letter of a script written without spaces between words (Chinese, Japanese, Thai,
+    /// Korean syllables...): a space between two of them carries no meaning and is dropped.
+    static let unspaced = CharacterClass(rawValue: 1 << 10)
 }

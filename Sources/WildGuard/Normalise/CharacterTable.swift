@@ -89,7 +89,7 @@ final class CharacterTable: Sendable {
     private static let scriptsWithoutSpaces: Set<Int32> = [
         ICU.Script.han.rawValue, ICU.Script.hiragana.rawValue, ICU.Script.katakana.rawValue,
         ICU.Script.thai.rawValue, ICU.Script.lao.rawValue, ICU.Script.khmer.rawValue,
-        ICU.Script.myanmar.rawValue, ICU.Script.hangul.rawValue, ICU.Script.bopomofo.rawValue,
+        ICU.Script.myanmar.rawValue, ICU.Script.bopomofo.rawValue,
         ICU.Script.yi.rawValue, ICU.Script.tibetan.rawValue,
     ]
 
@@ -149,10 +149,9 @@ final class CharacterTable: Sendable {
             cls.insert(.word)
             if foldedCategory == ICU.Category.decimalDigit {
                 cls.insert([.digit, .spaced])
-            } else if !scriptsWithoutSpaces.contains(foldedScript)
-                && foldedScript != ICU.Script.common.rawValue
-                && foldedScript != ICU.Script.inherited.rawValue
-            {
+            } else if scriptsWithoutSpaces.contains(foldedScript) {
+                cls.insert(.unspaced)
+            } else if foldedScript != ICU.Script.common.rawValue && foldedScript != ICU.Script.inherited.rawValue {
                 cls.insert(.spaced)
             }
             if foldedScript == ICU.Script.latin.rawValue { cls.insert(.latin) }

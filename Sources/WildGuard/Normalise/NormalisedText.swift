@@ -59,11 +59,19 @@ public final class NormalisedText {
         return lower..<max(lower, upper)
     }
 
-    /// Which disguise, if any, a normalised range comes from.
-    func evasion(at position: Int) -> EvasionKind? {
-        guard position >= primaryEnd else { return nil }
-        for variant in variants where variant.range.contains(position) { return variant.kind }
+    /// Which disguise, if any, a match at normalised `range` was found through: the first
+    /// rewritten word it overlaps. A match in a rewritten copy that overlaps no rewritten word
+    /// repeats one in the listing itself.
+    func evasion(in range: Range<Int>) -> EvasionKind? {
+        guard range.upperBound > primaryEnd else { return nil }
+        for variant in variants where variant.range.overlaps(range) { return variant.kind }
         return nil
+    }
+
+    /// Whether a match at normalised `range` only repeats the listing (it lies in a rewritten
+    /// copy but touches no rewritten word).
+    func isRepeat(_ range: Range<Int>) -> Bool {
+        range.lowerBound >= primaryEnd && evasion(in: range) == nil
     }
 
     @inline(__always)

@@ -81,6 +81,7 @@ public struct Normaliser: Sendable {
         var spaceOrigin = 0
         var lastWasWord = false
         var lastWasEmoji = false
+        var lastWasUnspaced = false
         /// Original span of an invisible character seen right after a word character.
         var invisibleAfterWord: Range<Int>?
     }
@@ -115,6 +116,7 @@ public struct Normaliser: Sendable {
         out.append(folded, from: i..<i + 1)
         state.lastWasWord = isWord
         state.lastWasEmoji = false
+        state.lastWasUnspaced = false
     }
 
     private func appendScalar(
@@ -143,6 +145,9 @@ public struct Normaliser: Sendable {
             return
         }
         if cls.contains(.droppedMark) { return }
+        // "象 牙", "ง า ช้ า ง": spaces inside Chinese, Japanese, Thai or Korean text carry no word
+        // boundary (those terms match inside runs anyway), so spreading letters out hides nothing.
+        if cls.contains(.unspaced) && state.lastWasUnspaced { state.pendingSpace = false }
         flushSpace(&state, out: &out)
         let start = out.bytes.count
         _ = table.fold(scalar, into: &out.bytes)
@@ -156,6 +161,7 @@ public struct Normaliser: Sendable {
         state.invisibleAfterWord = nil
         state.lastWasWord = cls.contains(.word)
         state.lastWasEmoji = cls.contains(.emoji)
+        state.lastWasUnspaced = cls.contains(.unspaced)
     }
 
     private func nextIsEmoji(_ input: UnsafeBufferPointer<UInt8>, after position: Int) -> Bool {

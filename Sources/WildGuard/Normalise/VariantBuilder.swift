@@ -57,13 +57,37 @@ struct VariantBuilder: Sendable {
         }
     }
 
+    /// What to do with one token of the primary segment.
+    private enum Rewrite {
+        case keep
+        /// Fold homoglyphs and decode leetspeak.
+        case decode(EvasionKind)
+        /// Drop the punctuation between spread-out letters ("i.v.o.r.y").
+        case unspread
+        /// Part of a run of one-letter tokens ("i v o r y"): joined with its neighbours.
+        case join
+    }
+
+    /// Appends one rewritten copy of the listing when any word in it is disguised (and a second
+    /// one reading "1" as "l" when a decoded word holds a "1"), so that phrases still match across
+    /// words ("b3ar b1le"). Each rewritten word is recorded as a variant with its disguise.
     func appendVariants(to text: NormalisedText) {
         let end = text.primaryEnd
         guard end > 0 else { return }
-        var singleRunStart = -1  // start of a run of one-letter tokens
-        var singleRunCount = 0
-        var singleRunEnd = 0
+        var tokens: [(range: Range<Int>, rewrite: Rewrite)] = []
+        var anyRewrite = false
+        var hasOne = false
         var i = 0
+        var runStart = -1
+        func closeRun() {
+            // Korean has many one-syllable words ("소 뿔 빗"): it takes a longer run to be a disguise.
+            let needed = runStart >= 0 && isHangul(tokens[runStart].range, text) ? 4 : 3
+            if runStart >= 0 && tokens.count - runStart >= needed {
+                for k in runStart..<tokens.count { tokens[k].rewrite = .join }
+                anyRewrite = true
+            }
+            runStart = -1
+        }
         while i < end {
             while i < end && text.bytes[i] == 0x20 { i += 1 }
             guard i < end else { break }
@@ -71,18 +95,78 @@ struct VariantBuilder: Sendable {
             while j < end && text.bytes[j] != 0x20 { j += 1 }
             let token = i..<j
             if isSingleLetter(token, text) {
-                if singleRunStart < 0 { singleRunStart = i; singleRunCount = 0 }
-                singleRunCount += 1
-                singleRunEnd = j
+                if runStart < 0 { runStart = tokens.count }
+                tokens.append((token, .keep))
             } else {
-                if singleRunCount >= 3 { appendJoined(singleRunStart..<singleRunEnd, text) }
-                singleRunStart = -1
-                singleRunCount = 0
-                examine(token, text)
+                closeRun()
+                let rewrite = examine(token, text)
+                if case .keep = rewrite {} else {
+                    anyRewrite = true
+                    if case .decode = rewrite, text.bytes[token].contains(UInt8(ascii: "1")) { hasOne = true }
+                }
+                tokens.append((token, rewrite))
             }
             i = j
         }
-        if singleRunCount >= 3 { appendJoined(singleRunStart..<singleRunEnd, text) }
+        closeRun()
+        guard anyRewrite else { return }
+        appendCopy(tokens, text, one: UInt8(ascii: "i"))
+        if hasOne { appendCopy(tokens, text, one: UInt8(ascii: "l")) }
+    }
+
+    private func appendCopy(_ tokens: [(range: Range<Int>, rewrite: Rewrite)], _ text: NormalisedText, one: UInt8) {
+        let first = tokens[0].range.lowerBound
+        let origin = Int(text.originStart[first])
+        text.append(0x0A, from: origin..<origin)
+        var previousJoined = false
+        for (index, token) in tokens.enumerated() {
+            let isJoin: Bool
+            if case .join = token.rewrite { isJoin = true } else { isJoin = false }
+            if index > 0 && !(isJoin && previousJoined) {
+                let o = Int(text.originStart[token.range.lowerBound])
+                text.append(0x20, from: o..<o)
+            }
+            let start = text.bytes.count
+            switch token.rewrite {
+            case .keep:
+                copy(token.range, text)
+            case .join:
+                if !previousJoined {
+                    // A spread-out phrase loses its word breaks ("r h i n o h o r n"); as a
+                    // hashtag it still matches multi-word terms' run-together form.
+                    let o = Int(text.originStart[token.range.lowerBound])
+                    text.append(UInt8(ascii: "#"), from: o..<o)
+                }
+                copy(letterRange(token.range, text), text)
+            case .unspread:
+                let o = Int(text.originStart[token.range.lowerBound])
+                text.append(UInt8(ascii: "#"), from: o..<o)
+                rewrite(token.range, text, one: one, dropSpreaders: true)
+            case .decode:
+                rewrite(token.range, text, one: one, dropSpreaders: false)
+            }
+            previousJoined = isJoin
+            switch token.rewrite {
+            case .keep: break
+            case .join, .unspread: markVariant(text, start, .spacing)
+            case .decode(let kind): markVariant(text, start, kind)
+            }
+        }
+    }
+
+    private func markVariant(_ text: NormalisedText, _ start: Int, _ kind: EvasionKind) {
+        // Consecutive joined letters form one variant.
+        if let last = text.variants.last, last.kind == kind, last.range.upperBound == start {
+            text.variants[text.variants.count - 1].range = last.range.lowerBound..<text.bytes.count
+        } else {
+            text.variants.append(.init(range: start..<text.bytes.count, kind: kind))
+        }
+    }
+
+    private func copy(_ range: Range<Int>, _ text: NormalisedText) {
+        for k in range {
+            text.append(text.bytes[k], from: Int(text.originStart[k])..<Int(text.originEnd[k]))
+        }
     }
 
     private func scalars(_ range: Range<Int>, _ text: NormalisedText, _ body: (Int, Int, UInt32) -> Void) {
@@ -98,73 +182,76 @@ struct VariantBuilder: Sendable {
         }
     }
 
+    /// A token that is one letter, perhaps followed by punctuation ("т", "ь,").
     private func isSingleLetter(_ token: Range<Int>, _ text: NormalisedText) -> Bool {
         var count = 0
         var letter = false
+        var trailingPunctuation = true
         scalars(token, text) { _, _, scalar in
             count += 1
-            let cls = table.characterClass(of: scalar)
-            letter = cls.contains(.word) && cls.contains(.spaced) && !cls.contains(.digit)
+            if count == 1 {
+                let cls = table.characterClass(of: scalar)
+                letter = cls.contains(.word) && cls.contains(.spaced) && !cls.contains(.digit)
+            } else if scalar >= 0x80 || Normaliser.asciiWord[Int(scalar)] {
+                trailingPunctuation = false
+            }
         }
-        return count == 1 && letter
+        return letter && (count == 1 || trailingPunctuation)
     }
 
-    /// Appends the letters of `range` without the spaces between them, as a hashtag: spaced-out
-    /// phrases lose their word breaks ("r h i n o h o r n"), and multi-word terms match their
-    /// run-together hashtag form ("#rhinohorn").
-    private func appendJoined(_ range: Range<Int>, _ text: NormalisedText) {
-        beginVariant(text, at: range.lowerBound)
-        let start = text.bytes.count
-        let origin = Int(text.originStart[range.lowerBound])
-        text.append(UInt8(ascii: "#"), from: origin..<origin)
-        for k in range where text.bytes[k] != 0x20 {
-            text.append(text.bytes[k], from: Int(text.originStart[k])..<Int(text.originEnd[k]))
+    private func isHangul(_ token: Range<Int>, _ text: NormalisedText) -> Bool {
+        var hangul = false
+        scalars(token, text) { _, _, scalar in
+            if (0xAC00...0xD7A3).contains(scalar) || (0x1100...0x11FF).contains(scalar) || (0x3130...0x318F).contains(scalar) {
+                hangul = true
+            }
         }
-        endVariant(text, start: start, kind: .spacing)
+        return hangul
     }
 
-    private func examine(_ token: Range<Int>, _ text: NormalisedText) {
+    /// The letter of a one-letter token, without the punctuation after it.
+    private func letterRange(_ token: Range<Int>, _ text: NormalisedText) -> Range<Int> {
+        let b = text.bytes[token.lowerBound]
+        let length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+        return token.lowerBound..<min(token.upperBound, token.lowerBound + length)
+    }
+
+    private func examine(_ token: Range<Int>, _ text: NormalisedText) -> Rewrite {
         var latin = 0
         var foreign = 0
         var leet = 0
-        var digits = 0
         var letters = 0
         var spreaders = 0
-        var singleLettersBetweenSpreaders = true
-        var lettersSinceSpreader = 0
-        scalars(token, text) { k, _, scalar in
+        var singleBetweenSpreaders = true
+        var sinceSpreader = 0
+        scalars(token, text) { _, _, scalar in
             let cls = table.characterClass(of: scalar)
-            if cls.contains(.latin) { latin += 1; letters += 1; lettersSinceSpreader += 1 }
-            if cls.contains(.cyrillicOrGreek) { foreign += 1; letters += 1; lettersSinceSpreader += 1 }
+            if cls.contains(.latin) { latin += 1; letters += 1; sinceSpreader += 1 }
+            if cls.contains(.cyrillicOrGreek) { foreign += 1; letters += 1; sinceSpreader += 1 }
             if scalar < 0x80 {
                 let b = UInt8(scalar)
-                if Self.leet(b) != nil { leet += 1 }
-                if cls.contains(.digit) { digits += 1 }
-                if Self.isSpreader(b) {
+                if Self.leet(b) != nil {
+                    leet += 1
+                    if cls.contains(.digit) { sinceSpreader += 1 }
+                }
+                if Self.isSpreader(b) && !(b == UInt8(ascii: "|")) {
                     spreaders += 1
-                    if lettersSinceSpreader > 1 { singleLettersBetweenSpreaders = false }
-                    lettersSinceSpreader = 0
+                    if sinceSpreader > 1 { singleBetweenSpreaders = false }
+                    sinceSpreader = 0
                 }
             }
         }
-        if lettersSinceSpreader > 1 { singleLettersBetweenSpreaders = false }
-
+        if sinceSpreader > 1 { singleBetweenSpreaders = false }
         let mixed = latin > 0 && foreign > 0
         if mixed {
             text.evidence.append(.init(kind: .homoglyph, span: text.originalSpan(of: token)))
         }
-        if spreaders >= 2 && letters >= 3 && singleLettersBetweenSpreaders && digits == 0 {
-            appendRewritten(token, text, kind: .spacing, one: nil, dropSpreaders: true)
-            return
+        if spreaders >= 2 && letters >= 2 && singleBetweenSpreaders && letters + leet >= 3 {
+            return .unspread
         }
-        let leetWorthy = leet > 0 && latin + foreign >= 2 && !looksLikeQuantity(token, text)
-        if mixed || leetWorthy {
-            let kind: EvasionKind = mixed ? .homoglyph : .leet
-            appendRewritten(token, text, kind: kind, one: UInt8(ascii: "i"), dropSpreaders: false)
-            if leetWorthy && text.bytes[token].contains(UInt8(ascii: "1")) {
-                appendRewritten(token, text, kind: kind, one: UInt8(ascii: "l"), dropSpreaders: false)
-            }
-        }
+        if mixed { return .decode(.homoglyph) }
+        if leet > 0 && latin + foreign >= 2 && !looksLikeQuantity(token, text) { return .decode(.leet) }
+        return .keep
     }
 
     /// "5kg", "10cm", "2x", "3pcs", "$500", "4k": digits with a short unit are quantities.
@@ -181,15 +268,9 @@ struct VariantBuilder: Sendable {
         return k == token.upperBound && letters <= 3
     }
 
-    private func appendRewritten(
-        _ token: Range<Int>, _ text: NormalisedText, kind: EvasionKind, one: UInt8?, dropSpreaders: Bool
-    ) {
-        beginVariant(text, at: token.lowerBound)
-        let start = text.bytes.count
-        if dropSpreaders {
-            let origin = Int(text.originStart[token.lowerBound])
-            text.append(UInt8(ascii: "#"), from: origin..<origin)
-        }
+    /// Copies `token` with homoglyphs folded and leetspeak decoded (or spreading punctuation
+    /// dropped).
+    private func rewrite(_ token: Range<Int>, _ text: NormalisedText, one: UInt8, dropSpreaders: Bool) {
         // Trailing punctuation ("1v0ry!") is not part of the word.
         var upper = token.upperBound
         while upper > token.lowerBound, text.bytes[upper - 1] < 0x80,
@@ -205,8 +286,8 @@ struct VariantBuilder: Sendable {
             if scalar < 0x80 {
                 let b = UInt8(scalar)
                 if dropSpreaders && Self.isSpreader(b) { continue }
-                if !dropSpreaders, var letter = Self.leet(b) {
-                    if b == UInt8(ascii: "1"), let one { letter = one }
+                if var letter = Self.leet(b) {
+                    if b == UInt8(ascii: "1") { letter = one }
                     text.append(letter, from: origin)
                     continue
                 }
@@ -221,15 +302,5 @@ struct VariantBuilder: Sendable {
                 text.append(text.bytes[k + offset], from: origin)
             }
         }
-        endVariant(text, start: start, kind: kind)
-    }
-
-    private func beginVariant(_ text: NormalisedText, at position: Int) {
-        let origin = Int(text.originStart[position])
-        text.append(0x0A, from: origin..<origin)
-    }
-
-    private func endVariant(_ text: NormalisedText, start: Int, kind: EvasionKind) {
-        text.variants.append(.init(range: start..<text.bytes.count, kind: kind))
     }
 }

@@ -7,10 +7,12 @@ public enum CITESAppendix: String, Sendable, Codable, CaseIterable {
     case iAndII = "I/II"
     case none = "none"
 
-    /// Whether a selector for appendix `other` matches this listing ("I/II" matches both).
+    /// Whether a selector for appendix `other` matches this listing. A split listing ("I/II":
+    /// a family, or a species with some populations in each) also counts as II, never as I: the
+    /// text rarely says which species or population it is, and Appendix I is where the strict
+    /// decisions are made.
     public func includes(_ other: CITESAppendix) -> Bool {
         if self == other { return true }
-        if self == .iAndII { return other == .i || other == .ii }
-        return false
+        return self == .iAndII && other == .ii
     }
 }

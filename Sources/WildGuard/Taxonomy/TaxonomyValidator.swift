@@ -41,8 +41,8 @@ public struct TaxonomyValidator: Sendable {
 }
 
 extension Classifier {
-    /// Whether the entry with `id` raises a signal on `text`.
+    /// Whether the entry with `id` matches `text`.
     public func fires(_ id: String, on text: String) -> Bool {
-        classify(text).signals.contains { $0.id == id }
+        matchingEntries(text).contains(id)
     }
 }
