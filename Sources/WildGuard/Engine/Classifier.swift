@@ -56,7 +56,9 @@ public final class Classifier {
 
     /// Drops a hit that lies inside a longer hit of the same kind from another entry: the longer
     /// name is the more specific one ("Caméléon panthère" is a chameleon, not a leopard; "Indian
-    /// star tortoise" needs no separate "tortoise").
+    /// star tortoise" needs no separate "tortoise"). A hit inside a longer benign phrase is dropped
+    /// whatever its kind: the phrase explains the word ("ivory" in "vegetable ivory", "tiger" in
+    /// "Tiger Balm").
     private func dropContainedHits(_ scratch: MatchScratch) {
         let hits = scratch.hits
         guard hits.count > 1 else { return }
@@ -68,8 +70,9 @@ public final class Classifier {
             let kind = entries[Int(a.entry)].kind
             for j in hits.indices where j != i && hits[j].entry != a.entry {
                 let b = hits[j]
+                let other = entries[Int(b.entry)].kind
                 guard b.range.count > a.range.count, b.range.lowerBound <= a.range.lowerBound,
-                    b.range.upperBound >= a.range.upperBound, entries[Int(b.entry)].kind == kind
+                    b.range.upperBound >= a.range.upperBound, other == kind || (other == .benign && kind != .intent)
                 else { continue }
                 keep[i] = false
                 any = true

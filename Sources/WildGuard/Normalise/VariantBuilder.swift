@@ -230,10 +230,7 @@ struct VariantBuilder: Sendable {
             if cls.contains(.cyrillicOrGreek) { foreign += 1; letters += 1; sinceSpreader += 1 }
             if scalar < 0x80 {
                 let b = UInt8(scalar)
-                if Self.leet(b) != nil {
-                    leet += 1
-                    if cls.contains(.digit) { sinceSpreader += 1 }
-                }
+                if Self.leet(b) != nil && cls.contains(.digit) { sinceSpreader += 1 }
                 if Self.isSpreader(b) && !(b == UInt8(ascii: "|")) {
                     spreaders += 1
                     if sinceSpreader > 1 { singleBetweenSpreaders = false }
@@ -242,6 +239,7 @@ struct VariantBuilder: Sendable {
             }
         }
         if sinceSpreader > 1 { singleBetweenSpreaders = false }
+        leet = leetPositions(token, text).count
         let mixed = latin > 0 && foreign > 0
         if mixed {
             text.evidence.append(.init(kind: .homoglyph, span: text.originalSpan(of: token)))
@@ -250,23 +248,57 @@ struct VariantBuilder: Sendable {
             return .unspread
         }
         if mixed { return .decode(.homoglyph) }
-        if leet > 0 && latin + foreign >= 2 && !looksLikeQuantity(token, text) { return .decode(.leet) }
+        if leet > 0 && latin + foreign >= 2 { return .decode(.leet) }
         return .keep
     }
 
-    /// "5kg", "10cm", "2x", "3pcs", "$500", "4k": digits with a short unit are quantities.
-    private func looksLikeQuantity(_ token: Range<Int>, _ text: NormalisedText) -> Bool {
-        var k = token.lowerBound
-        while k < token.upperBound && (text.bytes[k] == UInt8(ascii: "$") || text.bytes[k] == UInt8(ascii: "@")) {
-            k += 1
+    /// Positions of the characters in `token` that stand in for letters: a leet digit or symbol
+    /// next to a Latin letter, not part of a longer number ("20cm", "1.5kg"), not a count before
+    /// a unit ("5kg", "7cm", "3pcs").
+    func leetPositions(_ token: Range<Int>, _ text: NormalisedText) -> [Int] {
+        var out: [Int] = []
+        let bytes = text.bytes
+        @inline(__always) func isLetter(_ k: Int) -> Bool {
+            guard token.contains(k) else { return false }
+            let b = bytes[k]
+            return (b >= 0x61 && b <= 0x7A)
         }
-        let digitStart = k
-        while k < token.upperBound && text.bytes[k] >= 0x30 && text.bytes[k] <= 0x39 { k += 1 }
-        guard k > digitStart else { return false }
-        var letters = 0
-        while k < token.upperBound && text.bytes[k] >= 0x61 && text.bytes[k] <= 0x7A { k += 1; letters += 1 }
-        return k == token.upperBound && letters <= 3
+        @inline(__always) func isDigitish(_ k: Int) -> Bool {
+            guard token.contains(k) else { return false }
+            let b = bytes[k]
+            return (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: ".") || b == UInt8(ascii: ",")
+        }
+        for k in token {
+            let b = bytes[k]
+            guard b < 0x80, Self.leet(b) != nil else { continue }
+            let isDigit = b >= 0x30 && b <= 0x39
+            guard isLetter(k - 1) || isLetter(k + 1) else { continue }
+            if isDigit {
+                // Part of a longer number, or a count followed by a unit.
+                if (isDigitish(k - 1) && !isLetter(k - 1)) || (isDigitish(k + 1) && !isLetter(k + 1)) { continue }
+                if !isLetter(k - 1) && Self.startsUnit(bytes, at: k + 1, in: token) { continue }
+            }
+            out.append(k)
+        }
+        return out
     }
+
+    /// Units that follow a count: "kg", "cm", "pcs", "ml", "x", "k", "g", "m", "mm", "in", "ft", "lb".
+    static func startsUnit(_ bytes: [UInt8], at k: Int, in token: Range<Int>) -> Bool {
+        var end = k
+        while end < token.upperBound, bytes[end] >= 0x61 && bytes[end] <= 0x7A { end += 1 }
+        guard end > k, end - k <= 4 else { return false }
+        // A unit is a whole word: "5kg" or "5kg," but not the "v" of "1v0ry".
+        if end < token.upperBound, Normaliser.asciiWord[Int(bytes[end] & 0x7F)] || bytes[end] >= 0x80 { return false }
+        let word = String(decoding: bytes[k..<end], as: UTF8.self)
+        return Self.units.contains(word)
+    }
+
+    static let units: Set<String> = [
+        "kg", "kgs", "g", "gr", "gram", "cm", "mm", "m", "km", "ml", "l", "pcs", "pc", "x", "k", "in", "ft",
+        "lb", "lbs", "oz", "gb", "tb", "mb", "gsm", "yo", "yr", "yrs", "mo", "th", "st", "nd", "rd", "pm",
+        "am", "s", "h", "hr", "hrs", "min", "d", "w", "ct", "mp", "v", "mah",
+    ]
 
     /// Copies `token` with homoglyphs folded and leetspeak decoded (or spreading punctuation
     /// dropped).
@@ -281,12 +313,13 @@ struct VariantBuilder: Sendable {
         // Collected first: the loop below appends to the same buffer it reads.
         var pieces: [(Int, Int, UInt32)] = []
         scalars(token.lowerBound..<upper, text) { pieces.append(($0, $1, $2)) }
+        let leetAt = Set(dropSpreaders ? Array(token) : leetPositions(token, text))
         for (k, length, scalar) in pieces {
             let origin = Int(text.originStart[k])..<Int(text.originEnd[k + length - 1])
             if scalar < 0x80 {
                 let b = UInt8(scalar)
                 if dropSpreaders && Self.isSpreader(b) { continue }
-                if var letter = Self.leet(b) {
+                if var letter = Self.leet(b), leetAt.contains(k) {
                     if b == UInt8(ascii: "1") { letter = one }
                     text.append(letter, from: origin)
                     continue
