@@ -60,10 +60,12 @@ struct PolicyTests {
         #expect(outcome.score == 3)
     }
 
-    @Test func splitListingsMatchBothAppendices() throws {
+    @Test func splitListingsCountAsAppendixII() throws {
         let selector = try Selector("kind:taxon appendix:I")
-        #expect(selector.matches(Self.signal(.taxon, appendix: .iAndII)))
-        #expect(!selector.matches(Self.signal(.taxon, appendix: .ii)))
+        #expect(!selector.matches(Self.signal(.taxon, appendix: .iAndII)))
+        #expect(selector.matches(Self.signal(.taxon, appendix: .i)))
+        #expect(try Selector("appendix:II").matches(Self.signal(.taxon, appendix: .iAndII)))
+        #expect(try Selector("appendix:I/II").matches(Self.signal(.taxon, appendix: .iAndII)))
         #expect(try Selector("kind:taxon !appendix:none").matches(Self.signal(.taxon, appendix: .ii)))
         #expect(try Selector("group:primate|pangolin").matches(Self.signal(.taxon, appendix: .ii, group: "pangolin")))
     }

@@ -72,7 +72,7 @@ public final class Classifier {
                 let b = hits[j]
                 let other = entries[Int(b.entry)].kind
                 guard b.range.count > a.range.count, b.range.lowerBound <= a.range.lowerBound,
-                    b.range.upperBound >= a.range.upperBound, other == kind || (other == .benign && kind != .intent)
+                    b.range.upperBound >= a.range.upperBound, other == kind || other == .benign
                 else { continue }
                 keep[i] = false
                 any = true
