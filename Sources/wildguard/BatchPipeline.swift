@@ -27,7 +27,7 @@ struct BatchPipeline {
              each: ((ClassifiedRecord) -> Void)? = nil)
     {
         let encoder = sink?.encoder
-        while true {
+        while !Interruption.shared.requested {
             let block = source.next(blockSize)
             if block.isEmpty { break }
             let parser = self.parser
@@ -64,11 +64,14 @@ struct BatchPipeline {
 struct RunSummary {
     var records = 0
     var errors = 0
+    /// The input line of the last record written, for "stopped after line N".
+    var lastLine = 0
     var byAction: [Action: Int] = [:]
     let started = Date()
 
     mutating func count(_ record: ClassifiedRecord) {
         records += 1
+        lastLine = record.line
         if let decision = record.decision { byAction[decision.action, default: 0] += 1 } else { errors += 1 }
     }
 

@@ -175,4 +175,33 @@ struct CLITests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
     }
+
+    @Test func anInterruptedRunWritesWhatItDidAndSaysWhereItStopped() throws {
+        let input = String(repeating: "{\"text\":\"ivory for sale\"}\n", count: 400_000)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wg-int-\(UUID().uuidString).jsonl").path
+        try input.write(toFile: path, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["classify", "--taxonomy", CLI.fixtureTaxonomy, path]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        nonisolated(unsafe) var data = Data()
+        let reader = DispatchQueue.global()
+        let group = DispatchGroup()
+        group.enter()
+        reader.async { data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        Thread.sleep(forTimeInterval: 1.0)
+        process.interrupt()
+        process.waitUntilExit()
+        group.wait()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(message)")
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count > 0 && lines.count < 400_000)
+        #expect(lines.allSatisfy { CLI.json(String($0))["decision"] as? String == "block" })
+        #expect(message.contains("interrupted: \(lines.count) records written, stopped after input line \(lines.count)"), "\(message)")
+    }
 }

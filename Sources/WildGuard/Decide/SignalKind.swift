@@ -20,9 +20,10 @@ public enum SignalKind: String, Sendable, CaseIterable, Codable, Comparable {
     /// Something was wrong with the input itself (invalid UTF-8, truncated).
     case input
 
-    public static func < (a: SignalKind, b: SignalKind) -> Bool { a.rank < b.rank }
+    public static func < (a: SignalKind, b: SignalKind) -> Bool { a.index < b.index }
 
-    private var rank: Int {
+    /// Position of the kind in `allCases`, for tables indexed by kind.
+    var index: Int {
         switch self {
         case .taxon: 0
         case .product: 1

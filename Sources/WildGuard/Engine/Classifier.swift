@@ -63,8 +63,7 @@ public final class Classifier {
         let hits = scratch.hits
         guard hits.count > 1 else { return }
         let entries = engine.taxonomy.entries
-        var keep = [Bool](repeating: true, count: hits.count)
-        var any = false
+        var drop: [Int] = []
         for i in hits.indices {
             let a = hits[i]
             let kind = entries[Int(a.entry)].kind
@@ -74,13 +73,17 @@ public final class Classifier {
                 guard b.range.count > a.range.count, b.range.lowerBound <= a.range.lowerBound,
                     b.range.upperBound >= a.range.upperBound, other == kind || other == .benign
                 else { continue }
-                keep[i] = false
-                any = true
+                drop.append(i)
                 break
             }
         }
-        guard any else { return }
-        scratch.hits = hits.indices.compactMap { keep[$0] ? hits[$0] : nil }
+        guard !drop.isEmpty else { return }
+        var k = 0
+        scratch.hits.removeAll(keepingCapacity: true)
+        for (i, hit) in hits.enumerated() {
+            if k < drop.count && drop[k] == i { k += 1; continue }
+            scratch.hits.append(hit)
+        }
     }
 
     /// Ids of the entries whose terms or patterns match `listing` (before overlapping hits are
@@ -108,12 +111,34 @@ public final class Classifier {
         var signals: [Signal] = []
         for entry in touched { firstHit[Int(entry)] = -1 }
         touched.removeAll(keepingCapacity: true)
-        var evasions: [EvasionKind: Range<Int>] = [:]
+        // One slot per disguise (EvasionKind.allCases order): where it was first seen.
+        var evasions: (Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?) = (nil, nil, nil, nil, nil, nil)
+        func seen(_ kind: EvasionKind) -> Range<Int>? {
+            switch kind {
+            case .homoglyph: evasions.0
+            case .leet: evasions.1
+            case .spacing: evasions.2
+            case .invisible: evasions.3
+            case .emoji: evasions.4
+            case .romanisation: evasions.5
+            }
+        }
+        func see(_ kind: EvasionKind, _ span: Range<Int>) {
+            guard seen(kind) == nil else { return }
+            switch kind {
+            case .homoglyph: evasions.0 = span
+            case .leet: evasions.1 = span
+            case .spacing: evasions.2 = span
+            case .invisible: evasions.3 = span
+            case .emoji: evasions.4 = span
+            case .romanisation: evasions.5 = span
+            }
+        }
         let entries = engine.taxonomy.entries
         dropContainedHits(scratch)
         for hit in scratch.hits {
             let span = text.originalSpan(of: hit.range)
-            if let evasion = hit.evasion, evasions[evasion] == nil { evasions[evasion] = span }
+            if let evasion = hit.evasion { see(evasion, span) }
             let emoji = hit.evasion == .emoji
             let seen = Int(firstHit[Int(hit.entry)])
             if seen >= 0 {
@@ -140,11 +165,9 @@ public final class Classifier {
                 span: span, matched: original(input, span), evasion: hit.evasion, taxon: entry.taxon,
                 count: 1, location: entry.location, words: words, entryIndex: hit.entry))
         }
-        for evidence in text.evidence where evasions[evidence.kind] == nil {
-            evasions[evidence.kind] = evidence.span
-        }
+        for evidence in text.evidence { see(evidence.kind, evidence.span) }
         for kind in EvasionKind.allCases {
-            guard let span = evasions[kind] else { continue }
+            guard let span = seen(kind) else { continue }
             signals.append(Signal(
                 kind: .evasion, id: "evasion.\(kind.rawValue)", tags: [kind.rawValue], weight: 1, span: span,
                 matched: original(input, span), evasion: kind, taxon: nil, count: 1, location: nil,

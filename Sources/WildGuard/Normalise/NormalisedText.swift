@@ -23,6 +23,8 @@ public final class NormalisedText {
     var evidence: [Evidence] = []
     /// How many invalid UTF-8 sequences were replaced.
     public internal(set) var invalidSequences = 0
+    /// Scratch space for the variant builder's token list, kept between listings.
+    var tokens: [VariantBuilder.Token] = []
 
     struct Variant {
         var range: Range<Int>

@@ -57,8 +57,14 @@ struct VariantBuilder: Sendable {
         }
     }
 
+    /// A word of the primary segment and what to do with it.
+    struct Token {
+        var range: Range<Int>
+        var rewrite: Rewrite
+    }
+
     /// What to do with one token of the primary segment.
-    private enum Rewrite {
+    enum Rewrite {
         case keep
         /// Fold homoglyphs and decode leetspeak.
         case decode(EvasionKind)
@@ -74,7 +80,13 @@ struct VariantBuilder: Sendable {
     func appendVariants(to text: NormalisedText) {
         let end = text.primaryEnd
         guard end > 0 else { return }
-        var tokens: [(range: Range<Int>, rewrite: Rewrite)] = []
+        // The token list lives in `text` and keeps its capacity: no allocation per listing.
+        var tokens: [Token] = []
+        swap(&tokens, &text.tokens)
+        defer {
+            tokens.removeAll(keepingCapacity: true)
+            swap(&tokens, &text.tokens)
+        }
         var anyRewrite = false
         var hasOne = false
         var i = 0
@@ -96,7 +108,7 @@ struct VariantBuilder: Sendable {
             let token = i..<j
             if isSingleLetter(token, text) {
                 if runStart < 0 { runStart = tokens.count }
-                tokens.append((token, .keep))
+                tokens.append(Token(range: token, rewrite: .keep))
             } else {
                 closeRun()
                 let rewrite = examine(token, text)
@@ -104,7 +116,7 @@ struct VariantBuilder: Sendable {
                     anyRewrite = true
                     if case .decode = rewrite, text.bytes[token].contains(UInt8(ascii: "1")) { hasOne = true }
                 }
-                tokens.append((token, rewrite))
+                tokens.append(Token(range: token, rewrite: rewrite))
             }
             i = j
         }
@@ -114,7 +126,7 @@ struct VariantBuilder: Sendable {
         if hasOne { appendCopy(tokens, text, one: UInt8(ascii: "l")) }
     }
 
-    private func appendCopy(_ tokens: [(range: Range<Int>, rewrite: Rewrite)], _ text: NormalisedText, one: UInt8) {
+    private func appendCopy(_ tokens: [Token], _ text: NormalisedText, one: UInt8) {
         let first = tokens[0].range.lowerBound
         let origin = Int(text.originStart[first])
         text.append(0x0A, from: origin..<origin)
@@ -239,7 +251,7 @@ struct VariantBuilder: Sendable {
             }
         }
         if sinceSpreader > 1 { singleBetweenSpreaders = false }
-        leet = leetPositions(token, text).count
+        leet = leetCount(token, text)
         let mixed = latin > 0 && foreign > 0
         if mixed {
             text.evidence.append(.init(kind: .homoglyph, span: text.originalSpan(of: token)))
@@ -257,6 +269,18 @@ struct VariantBuilder: Sendable {
     /// a unit ("5kg", "7cm", "3pcs").
     func leetPositions(_ token: Range<Int>, _ text: NormalisedText) -> [Int] {
         var out: [Int] = []
+        forEachLeet(token, text) { out.append($0) }
+        return out
+    }
+
+    /// How many characters of `token` stand in for letters (without allocating).
+    func leetCount(_ token: Range<Int>, _ text: NormalisedText) -> Int {
+        var count = 0
+        forEachLeet(token, text) { _ in count += 1 }
+        return count
+    }
+
+    private func forEachLeet(_ token: Range<Int>, _ text: NormalisedText, _ body: (Int) -> Void) {
         let bytes = text.bytes
         @inline(__always) func isLetter(_ k: Int) -> Bool {
             guard token.contains(k) else { return false }
@@ -278,9 +302,8 @@ struct VariantBuilder: Sendable {
                 if (isDigitish(k - 1) && !isLetter(k - 1)) || (isDigitish(k + 1) && !isLetter(k + 1)) { continue }
                 if !isLetter(k - 1) && Self.startsUnit(bytes, at: k + 1, in: token) { continue }
             }
-            out.append(k)
+            body(k)
         }
-        return out
     }
 
     /// Units that follow a count: "kg", "cm", "pcs", "ml", "x", "k", "g", "m", "mm", "in", "ft", "lb".

@@ -27,6 +27,8 @@ struct CompiledPolicy: Sendable {
     }
 
     let rules: [CompiledRule]
+    /// The policy's score for each signal kind, indexed by `SignalKind.index`.
+    let kindScores: [Policy.KindScore?]
     /// Per taxonomy entry: the bits of its tags, group and appendix.
     let entryWords: [TagSet]
     /// Per evasion kind (in `EvasionKind.allCases` order): its bit set.
@@ -76,6 +78,7 @@ struct CompiledPolicy: Sendable {
             }
             return CompiledSelector(tests: tests, rule: nil)
         }
+        kindScores = SignalKind.allCases.map { policy.kindScores[$0] }
         rules = policy.rules.map { CompiledRule(all: $0.all.map(compile), any: $0.any.map(compile), none: $0.none.map(compile)) }
         self.entryWords = entryWords
         self.evasionWords = evasionWords
@@ -116,7 +119,5 @@ extension CompiledPolicy.CompiledSelector {
 }
 
 extension SignalKind {
-    static func bit(_ kind: SignalKind) -> UInt16 {
-        UInt16(1) << UInt16(SignalKind.allCases.firstIndex(of: kind) ?? 0)
-    }
+    static func bit(_ kind: SignalKind) -> UInt16 { UInt16(1) << UInt16(kind.index) }
 }

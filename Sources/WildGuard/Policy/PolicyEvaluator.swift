@@ -19,40 +19,45 @@ struct PolicyEvaluator: Sendable {
 
     func evaluate(_ signals: [Signal]) -> Outcome {
         var signalScores = [Double](repeating: 0, count: signals.count)
-        var perKind: [SignalKind: Double] = [:]
-        for (i, signal) in signals.enumerated() {
-            guard let kindScore = policy.kindScores[signal.kind] else { continue }
-            let score = kindScore.score * signal.weight
-            signalScores[i] = score
-            perKind[signal.kind, default: 0] += score
-        }
+        let kindCount = SignalKind.allCases.count
         var total = 0.0
-        for (kind, sum) in perKind {
-            let cap = policy.kindScores[kind]?.cap ?? .infinity
-            total += min(max(sum, -cap), cap)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: kindCount) { perKind in
+            perKind.initialize(repeating: 0)
+            for (i, signal) in signals.enumerated() {
+                guard let kindScore = compiled.kindScores[signal.kind.index] else { continue }
+                let score = kindScore.score * signal.weight
+                signalScores[i] = score
+                perKind[signal.kind.index] += score
+            }
+            for k in 0..<kindCount {
+                guard let kindScore = compiled.kindScores[k] else { continue }
+                total += min(max(perKind[k], -kindScore.cap), kindScore.cap)
+            }
         }
 
-        let words = signals.map { $0.words.isEmpty ? compiled.words(for: $0) : $0.words }
-        var fired = [Bool](repeating: false, count: policy.rules.count)
         var firedRules: [(rule: Policy.Rule, index: Int)] = []
         var decided: (Action, String)?
-        for (index, rule) in policy.rules.enumerated() {
-            func holds(_ selector: CompiledPolicy.CompiledSelector) -> Bool {
-                if let ref = selector.rule { return fired[ref] }
-                for i in signals.indices where selector.matches(kind: signals[i].kind, words: words[i], entry: signals[i].entryIndex) {
-                    return true
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: policy.rules.count) { fired in
+            fired.initialize(repeating: false)
+            for (index, rule) in policy.rules.enumerated() {
+                func holds(_ selector: CompiledPolicy.CompiledSelector) -> Bool {
+                    if let ref = selector.rule { return fired[ref] }
+                    for signal in signals {
+                        let words = signal.words.isEmpty ? compiled.words(for: signal) : signal.words
+                        if selector.matches(kind: signal.kind, words: words, entry: signal.entryIndex) { return true }
+                    }
+                    return false
                 }
-                return false
+                let compiledRule = compiled.rules[index]
+                guard compiledRule.all.allSatisfy(holds),
+                    compiledRule.any.isEmpty || compiledRule.any.contains(where: holds),
+                    !compiledRule.none.contains(where: holds)
+                else { continue }
+                fired[index] = true
+                firedRules.append((rule, index))
+                total += rule.score
+                if decided == nil, let action = rule.action { decided = (action, rule.id) }
             }
-            let compiledRule = compiled.rules[index]
-            guard compiledRule.all.allSatisfy(holds),
-                compiledRule.any.isEmpty || compiledRule.any.contains(where: holds),
-                !compiledRule.none.contains(where: holds)
-            else { continue }
-            fired[index] = true
-            firedRules.append((rule, index))
-            total += rule.score
-            if decided == nil, let action = rule.action { decided = (action, rule.id) }
         }
         let action: Action
         if let decided {
