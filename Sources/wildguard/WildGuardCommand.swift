@@ -16,7 +16,7 @@ struct WildGuardCommand: ParsableCommand {
               wildguard taxonomy validate
             """,
         version: VersionInfo.text,
-        subcommands: [Classify.self, Explain.self, Evaluate.self, TaxonomyCommand.self, Patterns.self]
+        subcommands: [Classify.self, Explain.self, Evaluate.self, TaxonomyCommand.self, Patterns.self, ReportCommand.self]
     )
 
     /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), like configuration

@@ -102,6 +102,13 @@ public final class Classifier {
         compiled.evasionWords[EvasionKind.allCases.firstIndex(of: kind) ?? 0]
     }
 
+    private func attachedEvasionWords(_ kind: EvasionKind) -> TagSet {
+        compiled.attachedEvasionWords[EvasionKind.allCases.firstIndex(of: kind) ?? 0]
+    }
+
+    /// Kinds of signal that name wildlife (what a disguise matters on).
+    static func isWildlife(_ kind: SignalKind) -> Bool { kind == .taxon || kind == .product || kind == .codeword }
+
     private func original(_ input: UnsafeBufferPointer<UInt8>, _ span: Range<Int>) -> String {
         let clamped = span.clamped(to: 0..<input.count)
         return String(decoding: UnsafeBufferPointer(rebasing: input[clamped]), as: UTF8.self)
@@ -111,34 +118,22 @@ public final class Classifier {
         var signals: [Signal] = []
         for entry in touched { firstHit[Int(entry)] = -1 }
         touched.removeAll(keepingCapacity: true)
-        // One slot per disguise (EvasionKind.allCases order): where it was first seen.
-        var evasions: (Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?) = (nil, nil, nil, nil, nil, nil)
-        func seen(_ kind: EvasionKind) -> Range<Int>? {
-            switch kind {
-            case .homoglyph: evasions.0
-            case .leet: evasions.1
-            case .spacing: evasions.2
-            case .invisible: evasions.3
-            case .emoji: evasions.4
-            case .romanisation: evasions.5
-            }
-        }
-        func see(_ kind: EvasionKind, _ span: Range<Int>) {
-            guard seen(kind) == nil else { return }
-            switch kind {
-            case .homoglyph: evasions.0 = span
-            case .leet: evasions.1 = span
-            case .spacing: evasions.2 = span
-            case .invisible: evasions.3 = span
-            case .emoji: evasions.4 = span
-            case .romanisation: evasions.5 = span
-            }
-        }
+        var evasions = EvasionSlots()
         let entries = engine.taxonomy.entries
+        // Whether disguise evidence touches wildlife words is judged on every hit, before a benign
+        // phrase absorbs the words inside it.
+        for evidence in text.evidence {
+            let attached = scratch.hits.contains { hit in
+                Self.isWildlife(entries[Int(hit.entry)].kind) && text.originalSpan(of: hit.range).overlaps(evidence.span)
+            }
+            evasions.see(evidence.kind, evidence.span, attached: attached)
+        }
         dropContainedHits(scratch)
         for hit in scratch.hits {
             let span = text.originalSpan(of: hit.range)
-            if let evasion = hit.evasion { see(evasion, span) }
+            if let evasion = hit.evasion {
+                evasions.see(evasion, span, attached: Self.isWildlife(entries[Int(hit.entry)].kind))
+            }
             let emoji = hit.evasion == .emoji
             let seen = Int(firstHit[Int(hit.entry)])
             if seen >= 0 {
@@ -165,13 +160,12 @@ public final class Classifier {
                 span: span, matched: original(input, span), evasion: hit.evasion, taxon: entry.taxon,
                 count: 1, location: entry.location, words: words, entryIndex: hit.entry))
         }
-        for evidence in text.evidence { see(evidence.kind, evidence.span) }
         for kind in EvasionKind.allCases {
-            guard let span = seen(kind) else { continue }
+            guard let (span, attached) = evasions[kind] else { continue }
             signals.append(Signal(
-                kind: .evasion, id: "evasion.\(kind.rawValue)", tags: [kind.rawValue], weight: 1, span: span,
-                matched: original(input, span), evasion: kind, taxon: nil, count: 1, location: nil,
-                words: evasionWords(kind)))
+                kind: .evasion, id: "evasion.\(kind.rawValue)", tags: attached ? [kind.rawValue, "attached"] : [kind.rawValue],
+                weight: attached ? 1 : 0.25, span: span, matched: original(input, span), evasion: kind, taxon: nil,
+                count: 1, location: nil, words: attached ? attachedEvasionWords(kind) : evasionWords(kind)))
         }
         return signals
     }
@@ -246,4 +240,40 @@ extension Classifier {
 
     /// The decide stage alone: applies the engine's policy to signals.
     public func decide(signals: [Signal]) -> Decision { decide(signals, limitExceeded: false) }
+}
+
+/// Where each disguise was first seen in a listing, and whether it touched wildlife words: one
+/// slot per `EvasionKind`, no allocation.
+struct EvasionSlots {
+    private var slots: (Slot?, Slot?, Slot?, Slot?, Slot?, Slot?) = (nil, nil, nil, nil, nil, nil)
+    typealias Slot = (span: Range<Int>, attached: Bool)
+
+    subscript(kind: EvasionKind) -> Slot? {
+        get {
+            switch kind {
+            case .homoglyph: slots.0
+            case .leet: slots.1
+            case .spacing: slots.2
+            case .invisible: slots.3
+            case .emoji: slots.4
+            case .romanisation: slots.5
+            }
+        }
+        set {
+            switch kind {
+            case .homoglyph: slots.0 = newValue
+            case .leet: slots.1 = newValue
+            case .spacing: slots.2 = newValue
+            case .invisible: slots.3 = newValue
+            case .emoji: slots.4 = newValue
+            case .romanisation: slots.5 = newValue
+            }
+        }
+    }
+
+    /// Records a sighting; an attached one replaces an unattached one.
+    mutating func see(_ kind: EvasionKind, _ span: Range<Int>, attached: Bool) {
+        if let current = self[kind], current.attached || !attached { return }
+        self[kind] = (span, attached)
+    }
 }

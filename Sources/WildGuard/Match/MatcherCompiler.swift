@@ -31,6 +31,9 @@ struct MatcherCompiler {
                 addTerm(term.text, entry: e, evasion: term.language == "emoji" ? .emoji : nil,
                         compounds: Self.compoundingLanguages.contains(term.language))
                 if Self.inflectingLanguages.contains(term.language) { addInflected(term.text, entry: entry, index: e) }
+                if let spelled = Self.umlautsSpelledOut(term.text, language: term.language) {
+                    addTerm(spelled, entry: e, evasion: nil, compounds: true)
+                }
                 if term.language.hasPrefix("zh"), let pinyin, Self.worthRomanising(term.text, kind: entry.kind),
                     let latin = pinyin(term.text)
                 {
@@ -38,6 +41,8 @@ struct MatcherCompiler {
                 }
                 if term.language == "ru", let russian, let latin = russian(term.text) {
                     addRomanised(latin, entry: e)
+                    addInflected(latin.replacingOccurrences(of: "ʹ", with: "").replacingOccurrences(of: "'", with: ""),
+                                 entry: entry, index: e)
                 }
             }
             for pattern in entry.patterns { addRegex(pattern, entry: entry, index: e, isUnless: false) }
@@ -64,12 +69,32 @@ struct MatcherCompiler {
     /// single-word term may go on.
     static let compoundingLanguages: Set<String> = ["de", "nl", "sv", "da", "nb", "no", "fi"]
 
+    /// German written without umlauts spells them out ("Schildkroete" for "Schildkröte"): the
+    /// spelled-out form of a German term, when it differs.
+    static func umlautsSpelledOut(_ term: String, language: String) -> String? {
+        guard language == "de" || language == "de-CH" || language == "de-AT" else { return nil }
+        var out = ""
+        var changed = false
+        for c in term {
+            switch c {
+            case "ä": out += "ae"; changed = true
+            case "ö": out += "oe"; changed = true
+            case "ü": out += "ue"; changed = true
+            case "Ä": out += "Ae"; changed = true
+            case "Ö": out += "Oe"; changed = true
+            case "Ü": out += "Ue"; changed = true
+            default: out.append(c)
+            }
+        }
+        return changed ? out : nil
+    }
+
     /// Languages whose words change their endings with case and number ("слоновой кости"):
     /// terms match with their endings free.
     static let inflectingLanguages: Set<String> = ["ru", "uk", "be", "pl", "cs", "sk", "bg", "sr", "hr"]
 
     /// Letters an inflected ending may drop before the endings are opened up.
-    private static let endingLetters = Set("аяоеёыиуюьйъaeiouyęąó".unicodeScalars)
+    private static let endingLetters = Set("аяоеёыиуюьйъaeiouyęąó'ʹ".unicodeScalars)
 
     /// Adds a pattern that lets every word of an inflected-language term take any short ending:
     /// "слоновая кость" also matches "слоновой кости" and "слоновую кость".

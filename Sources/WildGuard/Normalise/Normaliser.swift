@@ -27,7 +27,7 @@ public struct Normaliser: Sendable {
             swap(&out.start, &output.originStart)
             swap(&out.end, &output.originEnd)
             output.primaryEnd = output.bytes.count
-            variants.appendVariants(to: output)
+            variants.appendVariants(to: output, input: input)
         }
         out.bytes.reserveCapacity(input.count + 16)
         out.start.reserveCapacity(input.count + 16)

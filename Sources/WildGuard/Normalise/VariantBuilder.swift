@@ -6,24 +6,30 @@
 /// numbers (prices, weights, sizes) are never read as letters.
 struct VariantBuilder: Sendable {
     let table: CharacterTable
-    /// Cyrillic and Greek letters whose confusable skeleton is one Latin letter.
+    /// Cyrillic and Greek letters, upper and lower case as written, whose confusable skeleton
+    /// is one Latin letter ("Υ" -> "y", "о" -> "o"). Keyed by the original scalar: case folding
+    /// changes the shape ("Υ" looks like Y, its lower case "υ" like u).
     let homoglyphs: [UInt32: UInt8]
+    /// Latin letters that look like a Russian letter, for Cyrillic words with Latin letters
+    /// slipped in ("слoнoвoй" with Latin o): the Cyrillic letter's UTF-8 bytes.
+    let cyrillicLookalikes: [UInt8: [UInt8]]
 
     init(table: CharacterTable) {
         self.table = table
         var map: [UInt32: UInt8] = [:]
+        var reverse: [UInt8: [UInt8]] = [:]
         for scalar in UInt32(0x0370)...UInt32(0x052F) {
-            guard let s = Unicode.Scalar(scalar) else { continue }
-            let folded = table.fold(String(Character(s)))
-            guard folded.unicodeScalars.count == 1, let f = folded.unicodeScalars.first,
-                table.characterClass(of: f.value).contains(.cyrillicOrGreek)
-            else { continue }
-            let skeleton = ICU.skeleton(folded).lowercased()
-            if skeleton.utf8.count == 1, let b = skeleton.utf8.first, b >= 0x61 && b <= 0x7A {
-                map[f.value] = b
-            }
+            guard let s = Unicode.Scalar(scalar), table.characterClass(of: scalar).contains(.cyrillicOrGreek) else { continue }
+            let skeleton = ICU.skeleton(String(Character(s))).lowercased()
+            guard skeleton.utf8.count == 1, var b = skeleton.utf8.first, b >= 0x61 && b <= 0x7A else { continue }
+            // Capital I-shaped letters share the prototype "l"; in folded text they stand for "i".
+            if b == UInt8(ascii: "l") && ICU.category(scalar) == 1 { b = UInt8(ascii: "i") }
+            map[scalar] = b
+            // Lower-case Russian letters, for the reverse direction.
+            if (0x0430...0x044F).contains(scalar), reverse[b] == nil { reverse[b] = Array(String(Character(s)).utf8) }
         }
         homoglyphs = map
+        cyrillicLookalikes = reverse
     }
 
     /// Leetspeak substitutions: the letter each ASCII digit or symbol stands for (0 for none).
@@ -77,7 +83,7 @@ struct VariantBuilder: Sendable {
     /// Appends one rewritten copy of the listing when any word in it is disguised (and a second
     /// one reading "1" as "l" when a decoded word holds a "1"), so that phrases still match across
     /// words ("b3ar b1le"). Each rewritten word is recorded as a variant with its disguise.
-    func appendVariants(to text: NormalisedText) {
+    func appendVariants(to text: NormalisedText, input: UnsafeBufferPointer<UInt8>) {
         let end = text.primaryEnd
         guard end > 0 else { return }
         // The token list lives in `text` and keeps its capacity: no allocation per listing.
@@ -93,7 +99,9 @@ struct VariantBuilder: Sendable {
         var runStart = -1
         func closeRun() {
             // Korean has many one-syllable words ("소 뿔 빗"): it takes a longer run to be a disguise.
-            let needed = runStart >= 0 && isHangul(tokens[runStart].range, text) ? 4 : 3
+            // Korean has one-syllable words ("소 뿔 빗"), but a two-noun name spread out is short
+            // ("상 아"): two syllables make a run; what they join into still has to match.
+            let needed = runStart >= 0 && isHangul(tokens[runStart].range, text) ? 2 : 3
             if runStart >= 0 && tokens.count - runStart >= needed {
                 for k in runStart..<tokens.count { tokens[k].rewrite = .join }
                 anyRewrite = true
@@ -111,7 +119,7 @@ struct VariantBuilder: Sendable {
                 tokens.append(Token(range: token, rewrite: .keep))
             } else {
                 closeRun()
-                let rewrite = examine(token, text)
+                let rewrite = examine(token, text, input)
                 if case .keep = rewrite {} else {
                     anyRewrite = true
                     if case .decode = rewrite, text.bytes[token].contains(UInt8(ascii: "1")) { hasOne = true }
@@ -122,11 +130,11 @@ struct VariantBuilder: Sendable {
         }
         closeRun()
         guard anyRewrite else { return }
-        appendCopy(tokens, text, one: UInt8(ascii: "i"))
-        if hasOne { appendCopy(tokens, text, one: UInt8(ascii: "l")) }
+        appendCopy(tokens, text, input, one: UInt8(ascii: "i"))
+        if hasOne { appendCopy(tokens, text, input, one: UInt8(ascii: "l")) }
     }
 
-    private func appendCopy(_ tokens: [Token], _ text: NormalisedText, one: UInt8) {
+    private func appendCopy(_ tokens: [Token], _ text: NormalisedText, _ input: UnsafeBufferPointer<UInt8>, one: UInt8) {
         let first = tokens[0].range.lowerBound
         let origin = Int(text.originStart[first])
         text.append(0x0A, from: origin..<origin)
@@ -134,7 +142,7 @@ struct VariantBuilder: Sendable {
         for (index, token) in tokens.enumerated() {
             let isJoin: Bool
             if case .join = token.rewrite { isJoin = true } else { isJoin = false }
-            if index > 0 && !(isJoin && previousJoined) {
+            if index > 0 && (!(isJoin && previousJoined) || isWordBreak(tokens[index - 1].range, token.range, text)) {
                 let o = Int(text.originStart[token.range.lowerBound])
                 text.append(0x20, from: o..<o)
             }
@@ -153,9 +161,9 @@ struct VariantBuilder: Sendable {
             case .unspread:
                 let o = Int(text.originStart[token.range.lowerBound])
                 text.append(UInt8(ascii: "#"), from: o..<o)
-                rewrite(token.range, text, one: one, dropSpreaders: true)
-            case .decode:
-                rewrite(token.range, text, one: one, dropSpreaders: false)
+                rewrite(token.range, text, input, one: one, dropSpreaders: true, intoCyrillic: false)
+            case .decode(let kind):
+                rewrite(token.range, text, input, one: one, dropSpreaders: false, intoCyrillic: kind == .homoglyph && mostlyCyrillic(token.range, text))
             }
             previousJoined = isJoin
             switch token.rewrite {
@@ -164,6 +172,23 @@ struct VariantBuilder: Sendable {
             case .decode(let kind): markVariant(text, start, kind)
             }
         }
+    }
+
+    /// In a spread-out phrase, a wider gap between two letters than between the others marks a
+    /// word break ("e l e p h a n t  t u s k").
+    private func isWordBreak(_ previous: Range<Int>, _ next: Range<Int>, _ text: NormalisedText) -> Bool {
+        let end = Int(text.originEnd[previous.lowerBound])
+        let start = Int(text.originStart[next.lowerBound])
+        return start - end >= 2 && text.bytes[previous].count == 1 || start - end >= 3
+    }
+
+    private func mostlyCyrillic(_ token: Range<Int>, _ text: NormalisedText) -> Bool {
+        var cyrillic = 0
+        var latin = 0
+        scalars(token, text) { _, _, scalar in
+            if (0x0400...0x04FF).contains(scalar) { cyrillic += 1 } else if scalar < 0x80, Normaliser.asciiWord[Int(scalar)] { latin += 1 }
+        }
+        return cyrillic > latin
     }
 
     private func markVariant(_ text: NormalisedText, _ start: Int, _ kind: EvasionKind) {
@@ -228,7 +253,7 @@ struct VariantBuilder: Sendable {
         return token.lowerBound..<min(token.upperBound, token.lowerBound + length)
     }
 
-    private func examine(_ token: Range<Int>, _ text: NormalisedText) -> Rewrite {
+    private func examine(_ token: Range<Int>, _ text: NormalisedText, _ input: UnsafeBufferPointer<UInt8>) -> Rewrite {
         var latin = 0
         var foreign = 0
         var leet = 0
@@ -325,7 +350,10 @@ struct VariantBuilder: Sendable {
 
     /// Copies `token` with homoglyphs folded and leetspeak decoded (or spreading punctuation
     /// dropped).
-    private func rewrite(_ token: Range<Int>, _ text: NormalisedText, one: UInt8, dropSpreaders: Bool) {
+    private func rewrite(
+        _ token: Range<Int>, _ text: NormalisedText, _ input: UnsafeBufferPointer<UInt8>, one: UInt8, dropSpreaders: Bool,
+        intoCyrillic: Bool
+    ) {
         // Trailing punctuation ("1v0ry!") is not part of the word.
         var upper = token.upperBound
         while upper > token.lowerBound, text.bytes[upper - 1] < 0x80,
@@ -339,6 +367,14 @@ struct VariantBuilder: Sendable {
         let leetAt = Set(dropSpreaders ? Array(token) : leetPositions(token, text))
         for (k, length, scalar) in pieces {
             let origin = Int(text.originStart[k])..<Int(text.originEnd[k + length - 1])
+            if intoCyrillic {
+                if scalar < 0x80, let cyrillic = cyrillicLookalikes[UInt8(scalar)] {
+                    for byte in cyrillic { text.append(byte, from: origin) }
+                } else {
+                    for offset in 0..<length { text.append(text.bytes[k + offset], from: origin) }
+                }
+                continue
+            }
             if scalar < 0x80 {
                 let b = UInt8(scalar)
                 if dropSpreaders && Self.isSpreader(b) { continue }
@@ -350,7 +386,9 @@ struct VariantBuilder: Sendable {
                 text.append(b, from: origin)
                 continue
             }
-            if let ascii = homoglyphs[scalar] {
+            // Look the letter up as it was written (its shape), then as folded.
+            let written = origin.lowerBound < input.count ? Normaliser.decodeValid(input, at: origin.lowerBound) : scalar
+            if let ascii = homoglyphs[written] ?? homoglyphs[scalar] {
                 text.append(ascii, from: origin)
                 continue
             }

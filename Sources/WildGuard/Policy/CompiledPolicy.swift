@@ -33,6 +33,8 @@ struct CompiledPolicy: Sendable {
     let entryWords: [TagSet]
     /// Per evasion kind (in `EvasionKind.allCases` order): its bit set.
     let evasionWords: [TagSet]
+    /// The same, for a disguise that touches wildlife words (tag `attached`).
+    let attachedEvasionWords: [TagSet]
     /// Per engine signal tag ("match-limit", "invalid-utf8"...): bits, looked up when signals are made.
     let index: TagIndex
 
@@ -44,8 +46,10 @@ struct CompiledPolicy: Sendable {
             entryWords.append(index.set(tags: entry.tags, taxon: entry.taxon, evasion: nil))
         }
         var evasionWords: [TagSet] = []
+        var attachedEvasionWords: [TagSet] = []
         for kind in EvasionKind.allCases {
             evasionWords.append(index.set(tags: [kind.rawValue], taxon: nil, evasion: kind))
+            attachedEvasionWords.append(index.set(tags: [kind.rawValue, "attached"], taxon: nil, evasion: kind))
         }
         var entryIndex: [String: Int32] = [:]
         for (i, entry) in taxonomy.entries.enumerated() { entryIndex[entry.id] = Int32(i) }
@@ -82,6 +86,7 @@ struct CompiledPolicy: Sendable {
         rules = policy.rules.map { CompiledRule(all: $0.all.map(compile), any: $0.any.map(compile), none: $0.none.map(compile)) }
         self.entryWords = entryWords
         self.evasionWords = evasionWords
+        self.attachedEvasionWords = attachedEvasionWords
         self.index = index
     }
 

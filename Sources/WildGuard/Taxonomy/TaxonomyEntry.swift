@@ -40,21 +40,36 @@ public struct TaxonomyEntry: Sendable, Identifiable {
     }
 }
 
-/// Facts about a taxon.
-public struct TaxonFacts: Sendable {
-    public var scientificName: String
-    public var synonyms: [String]
-    public var rank: String
-    public var appendix: CITESAppendix
+/// Facts about a taxon. A reference type: every signal that names the taxon shares one copy.
+public final class TaxonFacts: Sendable {
+    public let scientificName: String
+    public let synonyms: [String]
+    public let rank: String
+    public let appendix: CITESAppendix
     /// The CITES meeting that set the current listing.
-    public var listed: String
-    public var citesNote: String?
-    public var group: String
-    public var products: [String]
-    public var emoji: [String]
-
+    public let listed: String
+    public let citesNote: String?
+    public let group: String
+    public let products: [String]
+    public let emoji: [String]
     /// A common name to show (the first English one, else the first of any language).
-    public var commonName: String?
+    public let commonName: String?
+
+    public init(
+        scientificName: String, synonyms: [String], rank: String, appendix: CITESAppendix, listed: String,
+        citesNote: String?, group: String, products: [String], emoji: [String], commonName: String?
+    ) {
+        self.scientificName = scientificName
+        self.synonyms = synonyms
+        self.rank = rank
+        self.appendix = appendix
+        self.listed = listed
+        self.citesNote = citesNote
+        self.group = group
+        self.products = products
+        self.emoji = emoji
+        self.commonName = commonName
+    }
 }
 
 /// A place in a taxonomy or policy file.

@@ -1,0 +1,167 @@
+/// One line of decisions JSONL, as `wildguard classify` writes it (see `DecisionJSON`), read back
+/// for a report. Fields the report does not know are kept in `fields`, so that a decisions file
+/// that also carries a seller, a language or the listing text can be reported without a
+/// separate listings file.
+public struct DecisionRecord: Sendable {
+    /// The record id as JSON text, exactly as written (a string id in quotes, a number bare).
+    public var idJSON: String
+    /// The record id as plain text.
+    public var id: String
+    /// `block`, `review` or `allow`; nil for an `error` record or an unknown outcome.
+    public var action: Action?
+    /// The `decision` field as written (`error` for records classify could not read).
+    public var outcome: String
+    public var score: Double
+    /// Evidence first, then the policy rules that fired (`kind == "rule"`).
+    public var reasons: [Reason]
+    public var decidingRule: String?
+    public var policy: String?
+    public var policyVersion: String?
+    public var taxonomyVersion: String?
+    /// For an `error` record: why classify could not read the listing.
+    public var error: String?
+    /// Every top-level field with its value (strings decoded, other values as JSON text).
+    public var fields: [(key: String, value: JSONRecord.Value)]
+
+    /// One entry of a decision's `reasons`.
+    public struct Reason: Sendable {
+        /// A taxonomy entry id (`product.ivory`) or a policy rule id (`WG_PROTECTED_TRADE`).
+        public var rule: String
+        /// `taxon`, `product`, `codeword`, `intent`, `benign`, `mitigating`, `evasion`, `limit`,
+        /// `input`, or `rule` for a policy rule.
+        public var kind: String
+        public var explanation: String
+        /// The original text that matched (empty for policy rules).
+        public var matched: String
+        /// UTF-8 byte offsets into the listing text.
+        public var span: Range<Int>?
+        public var score: Double
+        public var tags: [String]
+        public var taxon: Taxon?
+        /// The disguise the evidence was found through (`homoglyph`, `leet`...).
+        public var evasion: String?
+
+        public init(rule: String, kind: String, explanation: String = "", matched: String = "", span: Range<Int>? = nil,
+                    score: Double = 0, tags: [String] = [], taxon: Taxon? = nil, evasion: String? = nil) {
+            self.rule = rule
+            self.kind = kind
+            self.explanation = explanation
+            self.matched = matched
+            self.span = span
+            self.score = score
+            self.tags = tags
+            self.taxon = taxon
+            self.evasion = evasion
+        }
+
+        /// Whether this is a policy rule rather than a piece of evidence.
+        public var isRule: Bool { kind == "rule" }
+    }
+
+    /// The species facts a reason carries.
+    public struct Taxon: Sendable, Hashable {
+        public var scientificName: String
+        public var commonName: String?
+        /// `I`, `II`, `III`, `I/II` or `none`.
+        public var appendix: String
+        /// The taxonomy's group (`elephant`, `pangolin`, `parrot`...).
+        public var group: String
+
+        public init(scientificName: String, commonName: String?, appendix: String, group: String) {
+            self.scientificName = scientificName
+            self.commonName = commonName
+            self.appendix = appendix
+            self.group = group
+        }
+    }
+
+    public init(idJSON: String, action: Action?, outcome: String? = nil, score: Double, reasons: [Reason],
+                decidingRule: String? = nil, policy: String? = nil, policyVersion: String? = nil,
+                taxonomyVersion: String? = nil, error: String? = nil, fields: [(key: String, value: JSONRecord.Value)] = []) {
+        self.idJSON = idJSON
+        self.id = DecisionRecord.plainID(idJSON)
+        self.action = action
+        self.outcome = outcome ?? action?.rawValue ?? "error"
+        self.score = score
+        self.reasons = reasons
+        self.decidingRule = decidingRule
+        self.policy = policy
+        self.policyVersion = policyVersion
+        self.taxonomyVersion = taxonomyVersion
+        self.error = error
+        self.fields = fields
+    }
+
+    /// The value of a top-level field as text (nil when absent or null).
+    public func field(_ name: String) -> String? { fields.first { $0.key == name }?.value.text }
+
+    /// The distinct taxa the evidence names, in order of appearance.
+    public var taxa: [Taxon] {
+        var seen = Set<Taxon>()
+        var out: [Taxon] = []
+        for reason in reasons {
+            if let taxon = reason.taxon, seen.insert(taxon).inserted { out.append(taxon) }
+        }
+        return out
+    }
+
+    /// Parses one line of decisions JSONL. Throws when the line is not JSON or has no `id` or
+    /// `decision` field.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> DecisionRecord {
+        let (record, _) = try JSONRecord.parse(bytes)
+        let idJSON: String
+        switch record["id"] {
+        case .string(let s)?: idJSON = JSONWriter.quoted(s)
+        case .raw(let r)? where r != "null" && !r.hasPrefix("{") && !r.hasPrefix("["): idJSON = r
+        default: throw JSONError(message: "no 'id' field", offset: 0)
+        }
+        guard case .string(let outcome)? = record["decision"] else {
+            throw JSONError(message: "no 'decision' field (is this the output of 'wildguard classify'?)", offset: 0)
+        }
+        var reasons: [Reason] = []
+        if case .raw(let raw)? = record["reasons"] {
+            for element in try JSONArray.elements(raw) {
+                guard case .raw(let object) = element, object.hasPrefix("{") else {
+                    throw JSONError(message: "a reason is not an object", offset: 0)
+                }
+                reasons.append(try reason(JSONArray.object(object)))
+            }
+        }
+        return DecisionRecord(
+            idJSON: idJSON, action: Action(rawValue: outcome), outcome: outcome,
+            score: record["score"]?.text.flatMap(Double.init) ?? 0, reasons: reasons,
+            decidingRule: record["deciding_rule"]?.text, policy: record["policy"]?.text,
+            policyVersion: record["policy_version"]?.text, taxonomyVersion: record["taxonomy_version"]?.text,
+            error: record["error"]?.text, fields: record.fields)
+    }
+
+    private static func reason(_ r: JSONRecord) throws(JSONError) -> Reason {
+        var span: Range<Int>?
+        if case .raw(let raw)? = r["span"], raw != "null" {
+            let bounds = try JSONArray.elements(raw).compactMap { $0.text.flatMap(Int.init) }
+            if bounds.count == 2, bounds[0] >= 0, bounds[0] <= bounds[1] { span = bounds[0]..<bounds[1] }
+        }
+        var tags: [String] = []
+        if case .raw(let raw)? = r["tags"], raw != "null" {
+            tags = try JSONArray.elements(raw).compactMap { $0.text }
+        }
+        var taxon: Taxon?
+        if case .raw(let raw)? = r["taxon"], raw.hasPrefix("{") {
+            let t = try JSONArray.object(raw)
+            if let name = t["scientific_name"]?.text {
+                taxon = Taxon(scientificName: name, commonName: t["common_name"]?.text,
+                              appendix: t["cites_appendix"]?.text ?? "none", group: t["group"]?.text ?? "")
+            }
+        }
+        return Reason(rule: r["rule"]?.text ?? "", kind: r["kind"]?.text ?? "", explanation: r["explanation"]?.text ?? "",
+                      matched: r["matched"]?.text ?? "", span: span, score: r["score"]?.text.flatMap(Double.init) ?? 0,
+                      tags: tags, taxon: taxon, evasion: r["evasion"]?.text)
+    }
+
+    /// A JSON id as plain text: a string id decoded, a number as written.
+    static func plainID(_ json: String) -> String {
+        guard json.hasPrefix("\"") else { return json }
+        if let value = try? JSONArray.elements("[" + json + "]").first, case .string(let s) = value { return s }
+        return json
+    }
+}
