@@ -7,10 +7,14 @@ let package = Package(
     products: [
         .library(name: "WildGuard", targets: ["WildGuard"]),
         .executable(name: "wildguard", targets: ["wildguard"]),
+        // The C ABI (Sources/WildGuardCABI/include/wildguard.h) as libwildguard-c.so.
+        .library(name: "wildguard-c", type: .dynamic, targets: ["WildGuardCABI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // For `swift package generate-documentation --target WildGuard` (scripts/test.sh builds it).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System libraries, found through pkg-config. Their module maps expose no ICU or PCRE2
@@ -54,6 +58,12 @@ let package = Package(
             name: "wildguard-embedding-example",
             dependencies: ["WildGuard"],
             path: "Examples/EmbeddingSwift"
+        ),
+        .target(
+            name: "WildGuardCABI",
+            dependencies: ["WildGuard"],
+            // wildguard.h is for C callers; the Swift code implements it with @_cdecl.
+            exclude: ["include"]
         ),
         .testTarget(
             name: "WildGuardTests",

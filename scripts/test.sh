@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build
 .build/debug/wildguard taxonomy validate --taxonomy Taxonomy
+swift package generate-documentation --target WildGuard --warnings-as-errors
 swift test

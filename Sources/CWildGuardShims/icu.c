@@ -10,7 +10,7 @@
 #include <unicode/ustring.h>
 #include <unicode/uversion.h>
 
-int32_t wg_icu_fold_codepoint(uint32_t cp, int32_t decompose, uint32_t *out, int32_t cap) {
+int32_t wgshim_icu_fold_codepoint(uint32_t cp, int32_t decompose, uint32_t *out, int32_t cap) {
     UErrorCode status = U_ZERO_ERROR;
     const UNormalizer2 *casefold = unorm2_getNFKCCasefoldInstance(&status);
     const UNormalizer2 *nfd = unorm2_getNFDInstance(&status);
@@ -42,15 +42,15 @@ int32_t wg_icu_fold_codepoint(uint32_t cp, int32_t decompose, uint32_t *out, int
     return written;
 }
 
-int32_t wg_icu_general_category(uint32_t cp) { return (int32_t)u_charType((UChar32)cp); }
+int32_t wgshim_icu_general_category(uint32_t cp) { return (int32_t)u_charType((UChar32)cp); }
 
-int32_t wg_icu_script(uint32_t cp) {
+int32_t wgshim_icu_script(uint32_t cp) {
     UErrorCode status = U_ZERO_ERROR;
     UScriptCode script = uscript_getScript((UChar32)cp, &status);
     return U_FAILURE(status) ? -1 : (int32_t)script;
 }
 
-int32_t wg_icu_has_property(uint32_t cp, int32_t property) {
+int32_t wgshim_icu_has_property(uint32_t cp, int32_t property) {
     UProperty which;
     switch (property) {
     case 0: which = UCHAR_DEFAULT_IGNORABLE_CODE_POINT; break;
@@ -63,7 +63,7 @@ int32_t wg_icu_has_property(uint32_t cp, int32_t property) {
     return u_hasBinaryProperty((UChar32)cp, which) ? 1 : 0;
 }
 
-int32_t wg_icu_skeleton(const uint16_t *src, int32_t len, uint16_t *dst, int32_t cap) {
+int32_t wgshim_icu_skeleton(const uint16_t *src, int32_t len, uint16_t *dst, int32_t cap) {
     UErrorCode status = U_ZERO_ERROR;
     USpoofChecker *checker = uspoof_open(&status);
     if (U_FAILURE(status)) return -1;
@@ -72,21 +72,21 @@ int32_t wg_icu_skeleton(const uint16_t *src, int32_t len, uint16_t *dst, int32_t
     return U_FAILURE(status) ? -1 : n;
 }
 
-wg_transliterator *wg_icu_transliterator_open(const char *transliterator_id) {
+wgshim_transliterator *wgshim_icu_transliterator_open(const char *transliterator_id) {
     UErrorCode status = U_ZERO_ERROR;
     UChar id[128];
     u_uastrncpy(id, transliterator_id, 127);
     id[127] = 0;
     UTransliterator *trans = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
     if (U_FAILURE(status)) return NULL;
-    return (wg_transliterator *)trans;
+    return (wgshim_transliterator *)trans;
 }
 
-void wg_icu_transliterator_close(wg_transliterator *transliterator) {
+void wgshim_icu_transliterator_close(wgshim_transliterator *transliterator) {
     if (transliterator) utrans_close((UTransliterator *)transliterator);
 }
 
-int32_t wg_icu_transliterate(wg_transliterator *transliterator, const uint16_t *src, int32_t len,
+int32_t wgshim_icu_transliterate(wgshim_transliterator *transliterator, const uint16_t *src, int32_t len,
                              uint16_t *dst, int32_t cap) {
     UErrorCode status = U_ZERO_ERROR;
     if (len > cap) return -1;
@@ -99,7 +99,7 @@ int32_t wg_icu_transliterate(wg_transliterator *transliterator, const uint16_t *
     return textLength;
 }
 
-const char *wg_icu_version(void) {
+const char *wgshim_icu_version(void) {
     static char buffer[U_MAX_VERSION_STRING_LENGTH];
     UVersionInfo info;
     u_getVersion(info);

@@ -6,18 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct wg_regex {
+struct wgshim_regex {
     pcre2_code *code;
     int32_t jit;
 };
 
-struct wg_match_scratch {
+struct wgshim_match_scratch {
     pcre2_match_data *data;
     pcre2_match_context *context;
     pcre2_jit_stack *jit_stack;
 };
 
-wg_regex *wg_regex_compile(const char *pattern, size_t length, int32_t *error_code,
+wgshim_regex *wgshim_regex_compile(const char *pattern, size_t length, int32_t *error_code,
                            size_t *error_offset, char *error_message, size_t message_cap) {
     int code = 0;
     PCRE2_SIZE offset = 0;
@@ -31,7 +31,7 @@ wg_regex *wg_regex_compile(const char *pattern, size_t length, int32_t *error_co
         }
         return NULL;
     }
-    wg_regex *regex = malloc(sizeof(wg_regex));
+    wgshim_regex *regex = malloc(sizeof(wgshim_regex));
     if (regex == NULL) { pcre2_code_free(compiled); return NULL; }
     regex->code = compiled;
     regex->jit = pcre2_jit_compile(compiled, PCRE2_JIT_COMPLETE) == 0;
@@ -40,23 +40,23 @@ wg_regex *wg_regex_compile(const char *pattern, size_t length, int32_t *error_co
     return regex;
 }
 
-void wg_regex_free(wg_regex *regex) {
+void wgshim_regex_free(wgshim_regex *regex) {
     if (regex == NULL) return;
     pcre2_code_free(regex->code);
     free(regex);
 }
 
-int32_t wg_regex_is_jit(const wg_regex *regex) { return regex->jit; }
+int32_t wgshim_regex_is_jit(const wgshim_regex *regex) { return regex->jit; }
 
-wg_match_scratch *wg_match_scratch_create(uint32_t match_limit, uint32_t depth_limit,
+wgshim_match_scratch *wgshim_match_scratch_create(uint32_t match_limit, uint32_t depth_limit,
                                           uint32_t heap_limit_kib) {
-    wg_match_scratch *scratch = calloc(1, sizeof(wg_match_scratch));
+    wgshim_match_scratch *scratch = calloc(1, sizeof(wgshim_match_scratch));
     if (scratch == NULL) return NULL;
     scratch->data = pcre2_match_data_create(4, NULL);
     scratch->context = pcre2_match_context_create(NULL);
     scratch->jit_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
     if (scratch->data == NULL || scratch->context == NULL || scratch->jit_stack == NULL) {
-        wg_match_scratch_free(scratch);
+        wgshim_match_scratch_free(scratch);
         return NULL;
     }
     pcre2_set_match_limit(scratch->context, match_limit);
@@ -66,7 +66,7 @@ wg_match_scratch *wg_match_scratch_create(uint32_t match_limit, uint32_t depth_l
     return scratch;
 }
 
-void wg_match_scratch_free(wg_match_scratch *scratch) {
+void wgshim_match_scratch_free(wgshim_match_scratch *scratch) {
     if (scratch == NULL) return;
     if (scratch->data) pcre2_match_data_free(scratch->data);
     if (scratch->context) pcre2_match_context_free(scratch->context);
@@ -74,8 +74,8 @@ void wg_match_scratch_free(wg_match_scratch *scratch) {
     free(scratch);
 }
 
-int32_t wg_regex_match(const wg_regex *regex, const uint8_t *subject, size_t length, size_t start,
-                       wg_match_scratch *scratch, size_t *match_start, size_t *match_end) {
+int32_t wgshim_regex_match(const wgshim_regex *regex, const uint8_t *subject, size_t length, size_t start,
+                       wgshim_match_scratch *scratch, size_t *match_start, size_t *match_end) {
     int rc = pcre2_match(regex->code, (PCRE2_SPTR)subject, length, start, 0, scratch->data,
                          scratch->context);
     if (rc >= 0) {
@@ -90,7 +90,7 @@ int32_t wg_regex_match(const wg_regex *regex, const uint8_t *subject, size_t len
     return -2;
 }
 
-void wg_pcre2_version(char *buffer, size_t cap) {
+void wgshim_pcre2_version(char *buffer, size_t cap) {
     pcre2_config(PCRE2_CONFIG_VERSION, buffer);
     (void)cap;
 }

@@ -1,9 +1,11 @@
+import WildGuard
+
 /// The versions `wg_version` and `wg_abi_version` report.
 enum Version {
     /// The library version. A `StaticString` because the C caller keeps the pointer forever and
     /// must not free it: a string literal lives for the whole process and is stored with its
     /// terminating NUL (the standard library passes `utf8Start` to C the same way).
-    static let library: StaticString = "0.1.0"
+    static let library: StaticString = WildGuardVersion.library
     /// `WG_ABI_VERSION` in `wildguard.h`: bump both together, and only when a function changes.
     static let abi: Int32 = 1
 }

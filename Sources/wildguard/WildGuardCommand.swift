@@ -36,7 +36,7 @@ struct WildGuardCommand: ParsableCommand {
 }
 
 enum VersionInfo {
-    static let tool = "0.1.0"
+    static var tool: String { WildGuardVersion.string }
 
     static var text: String {
         var lines = ["wildguard \(tool)"]

@@ -16,62 +16,62 @@ extern "C" {
 
 /** NFKC_Casefold of one code point, then (when `decompose` is non-zero) canonical decomposition
     (NFD). Writes up to `cap` code points to `out` and returns how many it wrote, or -1 on error. */
-int32_t wg_icu_fold_codepoint(uint32_t cp, int32_t decompose, uint32_t *out, int32_t cap);
+int32_t wgshim_icu_fold_codepoint(uint32_t cp, int32_t decompose, uint32_t *out, int32_t cap);
 
 /** ICU general category (UCharCategory) of a code point. */
-int32_t wg_icu_general_category(uint32_t cp);
+int32_t wgshim_icu_general_category(uint32_t cp);
 
 /** ICU script code (UScriptCode) of a code point. */
-int32_t wg_icu_script(uint32_t cp);
+int32_t wgshim_icu_script(uint32_t cp);
 
 /** 1 when the code point is Default_Ignorable, Emoji, Extended_Pictographic, White_Space,
     Alphabetic respectively; selected by `property` (0..4). */
-int32_t wg_icu_has_property(uint32_t cp, int32_t property);
+int32_t wgshim_icu_has_property(uint32_t cp, int32_t property);
 
 /** UTS #39 confusable skeleton of a UTF-16 string. Returns the length written or -1. */
-int32_t wg_icu_skeleton(const uint16_t *src, int32_t len, uint16_t *dst, int32_t cap);
+int32_t wgshim_icu_skeleton(const uint16_t *src, int32_t len, uint16_t *dst, int32_t cap);
 
-typedef struct wg_transliterator wg_transliterator;
+typedef struct wgshim_transliterator wgshim_transliterator;
 
 /** Opens an ICU transliterator by ID (such as "Han-Latin"); NULL when the ID is unknown.
     Not thread-safe: one per thread. */
-wg_transliterator *wg_icu_transliterator_open(const char *transliterator_id);
-void wg_icu_transliterator_close(wg_transliterator *transliterator);
+wgshim_transliterator *wgshim_icu_transliterator_open(const char *transliterator_id);
+void wgshim_icu_transliterator_close(wgshim_transliterator *transliterator);
 
 /** Transliterates a UTF-16 string. Returns the length written, or -1 when it does not fit. */
-int32_t wg_icu_transliterate(wg_transliterator *transliterator, const uint16_t *src, int32_t len,
+int32_t wgshim_icu_transliterate(wgshim_transliterator *transliterator, const uint16_t *src, int32_t len,
                              uint16_t *dst, int32_t cap);
 
 /** ICU's version string ("72.1"). */
-const char *wg_icu_version(void);
+const char *wgshim_icu_version(void);
 
 /* ---- PCRE2 (8-bit code units, UTF mode). ---- */
 
-typedef struct wg_regex wg_regex;
-typedef struct wg_match_scratch wg_match_scratch;
+typedef struct wgshim_regex wgshim_regex;
+typedef struct wgshim_match_scratch wgshim_match_scratch;
 
 /** Compiles `pattern` (UTF-8, `length` bytes) caseless, UTF, UCP, and JIT-compiles it. On failure
     returns NULL and fills `error_message` (NUL-terminated) and `error_offset`. */
-wg_regex *wg_regex_compile(const char *pattern, size_t length, int32_t *error_code,
+wgshim_regex *wgshim_regex_compile(const char *pattern, size_t length, int32_t *error_code,
                            size_t *error_offset, char *error_message, size_t message_cap);
 
-void wg_regex_free(wg_regex *regex);
+void wgshim_regex_free(wgshim_regex *regex);
 
 /** 1 when the pattern was JIT-compiled. */
-int32_t wg_regex_is_jit(const wg_regex *regex);
+int32_t wgshim_regex_is_jit(const wgshim_regex *regex);
 
 /** Per-thread match state: match data, match context with limits, JIT stack. */
-wg_match_scratch *wg_match_scratch_create(uint32_t match_limit, uint32_t depth_limit,
+wgshim_match_scratch *wgshim_match_scratch_create(uint32_t match_limit, uint32_t depth_limit,
                                           uint32_t heap_limit_kib);
-void wg_match_scratch_free(wg_match_scratch *scratch);
+void wgshim_match_scratch_free(wgshim_match_scratch *scratch);
 
 /** Finds the first match at or after `start`. Returns 1 and sets [*match_start, *match_end) on a
     match, 0 when there is none, -1 when a resource limit was hit, -2 on other errors. */
-int32_t wg_regex_match(const wg_regex *regex, const uint8_t *subject, size_t length, size_t start,
-                       wg_match_scratch *scratch, size_t *match_start, size_t *match_end);
+int32_t wgshim_regex_match(const wgshim_regex *regex, const uint8_t *subject, size_t length, size_t start,
+                       wgshim_match_scratch *scratch, size_t *match_start, size_t *match_end);
 
 /** PCRE2's version string. */
-void wg_pcre2_version(char *buffer, size_t cap);
+void wgshim_pcre2_version(char *buffer, size_t cap);
 
 #ifdef __cplusplus
 }

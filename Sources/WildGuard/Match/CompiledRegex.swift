@@ -22,7 +22,7 @@ final class CompiledRegex: @unchecked Sendable {
         let utf8 = Array(pattern.utf8)
         let handle = utf8.withUnsafeBufferPointer { p in
             p.withMemoryRebound(to: CChar.self) { chars in
-                wg_regex_compile(chars.baseAddress, chars.count, &code, &offset, &message, 256)
+                wgshim_regex_compile(chars.baseAddress, chars.count, &code, &offset, &message, 256)
             }
         }
         guard let handle else {
@@ -33,9 +33,9 @@ final class CompiledRegex: @unchecked Sendable {
         self.source = pattern
     }
 
-    deinit { wg_regex_free(handle) }
+    deinit { wgshim_regex_free(handle) }
 
-    var isJITCompiled: Bool { wg_regex_is_jit(handle) == 1 }
+    var isJITCompiled: Bool { wgshim_regex_is_jit(handle) == 1 }
 
     enum Outcome {
         case match(Range<Int>)
@@ -48,7 +48,7 @@ final class CompiledRegex: @unchecked Sendable {
     func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int, scratch: RegexScratch) -> Outcome {
         var lower = 0
         var upper = 0
-        let rc = wg_regex_match(handle, subject.baseAddress, subject.count, start, scratch.handle, &lower, &upper)
+        let rc = wgshim_regex_match(handle, subject.baseAddress, subject.count, start, scratch.handle, &lower, &upper)
         switch rc {
         case 1: return .match(lower..<upper)
         case 0: return .noMatch
@@ -71,12 +71,12 @@ final class RegexScratch {
     }
 
     init?(limits: Limits) {
-        guard let handle = wg_match_scratch_create(limits.matchLimit, limits.depthLimit, limits.heapLimitKiB)
+        guard let handle = wgshim_match_scratch_create(limits.matchLimit, limits.depthLimit, limits.heapLimitKiB)
         else { return nil }
         self.handle = handle
     }
 
-    deinit { wg_match_scratch_free(handle) }
+    deinit { wgshim_match_scratch_free(handle) }
 }
 
 /// Versions of the C libraries WildGuard is linked against.
@@ -84,7 +84,7 @@ public enum LibraryVersions {
     public static var icu: String { ICU.version }
     public static var pcre2: String {
         var buffer = [CChar](repeating: 0, count: 64)
-        wg_pcre2_version(&buffer, 64)
+        wgshim_pcre2_version(&buffer, 64)
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -108,7 +108,41 @@ public struct DecisionRecord: Sendable {
     /// Parses one line of decisions JSONL. Throws when the line is not JSON or has no `id` or
     /// `decision` field.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> DecisionRecord {
-        let (record, _) = try JSONRecord.parse(bytes)
+        // One pass: the reasons are read in place rather than kept as text and parsed again.
+        var scanner = JSONRecord.Scanner(bytes: bytes)
+        scanner.skipSpace()
+        guard scanner.peek == UInt8(ascii: "{") else { throw scanner.error("expected a JSON object '{'") }
+        scanner.i += 1
+        var fields: [(key: String, value: JSONRecord.Value)] = []
+        var reasons: [Reason] = []
+        scanner.skipSpace()
+        if scanner.peek == UInt8(ascii: "}") {
+            scanner.i += 1
+        } else {
+            while true {
+                scanner.skipSpace()
+                guard scanner.peek == UInt8(ascii: "\"") else { throw scanner.error("expected a field name in quotes") }
+                let key = try scanner.string()
+                try scanner.expect(UInt8(ascii: ":"), "':' after a field name")
+                scanner.skipSpace()
+                if key == "reasons" && scanner.peek == UInt8(ascii: "[") {
+                    reasons = try readReasons(&scanner)
+                } else if scanner.peek == UInt8(ascii: "\"") {
+                    fields.append((key, .string(try scanner.string())))
+                } else {
+                    let start = scanner.i
+                    try scanner.skipValue()
+                    fields.append((key, .raw(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<scanner.i]), as: UTF8.self))))
+                }
+                scanner.skipSpace()
+                if scanner.peek == UInt8(ascii: ",") { scanner.i += 1; continue }
+                if scanner.peek == UInt8(ascii: "}") { scanner.i += 1; break }
+                throw scanner.error("expected ',' or '}'")
+            }
+        }
+        scanner.skipSpace()
+        guard scanner.atEnd else { throw scanner.error("unexpected text after the object") }
+        let record = JSONRecord(fields: fields)
         let idJSON: String
         switch record["id"] {
         case .string(let s)?: idJSON = JSONWriter.quoted(s)
@@ -118,21 +152,31 @@ public struct DecisionRecord: Sendable {
         guard case .string(let outcome)? = record["decision"] else {
             throw JSONError(message: "no 'decision' field (is this the output of 'wildguard classify'?)", offset: 0)
         }
-        var reasons: [Reason] = []
-        if case .raw(let raw)? = record["reasons"] {
-            for element in try JSONArray.elements(raw) {
-                guard case .raw(let object) = element, object.hasPrefix("{") else {
-                    throw JSONError(message: "a reason is not an object", offset: 0)
-                }
-                reasons.append(try reason(JSONArray.object(object)))
-            }
-        }
         return DecisionRecord(
             idJSON: idJSON, action: Action(rawValue: outcome), outcome: outcome,
             score: record["score"]?.text.flatMap(Double.init) ?? 0, reasons: reasons,
             decidingRule: record["deciding_rule"]?.text, policy: record["policy"]?.text,
             policyVersion: record["policy_version"]?.text, taxonomyVersion: record["taxonomy_version"]?.text,
-            error: record["error"]?.text, fields: record.fields)
+            error: record["error"]?.text, fields: fields)
+    }
+
+    private static func readReasons(_ scanner: inout JSONRecord.Scanner) throws(JSONError) -> [Reason] {
+        scanner.i += 1  // [
+        var out: [Reason] = []
+        scanner.skipSpace()
+        if scanner.peek == UInt8(ascii: "]") {
+            scanner.i += 1
+            return out
+        }
+        while true {
+            scanner.skipSpace()
+            guard scanner.peek == UInt8(ascii: "{") else { throw scanner.error("a reason is not an object") }
+            out.append(try reason(JSONRecord(fields: scanner.object())))
+            scanner.skipSpace()
+            if scanner.peek == UInt8(ascii: ",") { scanner.i += 1; continue }
+            if scanner.peek == UInt8(ascii: "]") { scanner.i += 1; return out }
+            throw scanner.error("expected ',' or ']'")
+        }
     }
 
     private static func reason(_ r: JSONRecord) throws(JSONError) -> Reason {

@@ -26,17 +26,17 @@ enum ICU {
     static func fold(_ scalar: UInt32, decompose: Bool) -> [UInt32] {
         var out = [UInt32](repeating: 0, count: 32)
         let n = out.withUnsafeMutableBufferPointer { buffer in
-            wg_icu_fold_codepoint(scalar, decompose ? 1 : 0, buffer.baseAddress, 32)
+            wgshim_icu_fold_codepoint(scalar, decompose ? 1 : 0, buffer.baseAddress, 32)
         }
         guard n >= 0 else { return [scalar] }
         return Array(out[0..<Int(n)])
     }
 
-    static func category(_ scalar: UInt32) -> Int32 { wg_icu_general_category(scalar) }
-    static func script(_ scalar: UInt32) -> Int32 { wg_icu_script(scalar) }
-    static func isDefaultIgnorable(_ scalar: UInt32) -> Bool { wg_icu_has_property(scalar, 0) == 1 }
-    static func isEmoji(_ scalar: UInt32) -> Bool { wg_icu_has_property(scalar, 2) == 1 }
-    static func isWhiteSpace(_ scalar: UInt32) -> Bool { wg_icu_has_property(scalar, 3) == 1 }
+    static func category(_ scalar: UInt32) -> Int32 { wgshim_icu_general_category(scalar) }
+    static func script(_ scalar: UInt32) -> Int32 { wgshim_icu_script(scalar) }
+    static func isDefaultIgnorable(_ scalar: UInt32) -> Bool { wgshim_icu_has_property(scalar, 0) == 1 }
+    static func isEmoji(_ scalar: UInt32) -> Bool { wgshim_icu_has_property(scalar, 2) == 1 }
+    static func isWhiteSpace(_ scalar: UInt32) -> Bool { wgshim_icu_has_property(scalar, 3) == 1 }
 
     /// UTS #39 confusable skeleton.
     static func skeleton(_ text: String) -> String {
@@ -45,14 +45,14 @@ enum ICU {
         let capacity = Int32(out.count)
         let n = source.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                wg_icu_skeleton(src.baseAddress, Int32(src.count), dst.baseAddress, capacity)
+                wgshim_icu_skeleton(src.baseAddress, Int32(src.count), dst.baseAddress, capacity)
             }
         }
         guard n >= 0 else { return text }
         return String(decoding: out[0..<Int(n)], as: UTF16.self)
     }
 
-    static var version: String { String(cString: wg_icu_version()) }
+    static var version: String { String(cString: wgshim_icu_version()) }
 }
 
 /// An ICU transliterator ("Han-Latin", "Russian-Latin/BGN"). Not thread-safe: each compile owns
@@ -61,11 +61,11 @@ final class Transliterator {
     private let handle: OpaquePointer
 
     init?(_ id: String) {
-        guard let handle = wg_icu_transliterator_open(id) else { return nil }
+        guard let handle = wgshim_icu_transliterator_open(id) else { return nil }
         self.handle = handle
     }
 
-    deinit { wg_icu_transliterator_close(handle) }
+    deinit { wgshim_icu_transliterator_close(handle) }
 
     func callAsFunction(_ text: String) -> String? {
         let source = Array(text.utf16)
@@ -73,7 +73,7 @@ final class Transliterator {
         let capacity = Int32(out.count)
         let n = source.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                wg_icu_transliterate(handle, src.baseAddress, Int32(src.count), dst.baseAddress, capacity)
+                wgshim_icu_transliterate(handle, src.baseAddress, Int32(src.count), dst.baseAddress, capacity)
             }
         }
         guard n >= 0 else { return nil }
