@@ -27,7 +27,7 @@ struct BatchPipeline {
              each: ((ClassifiedRecord) -> Void)? = nil)
     {
         let encoder = sink?.encoder
-        while !Interruption.shared.requested {
+        while !Interruption.requested {
             let block = source.next(blockSize)
             if block.isEmpty { break }
             let parser = self.parser

@@ -52,7 +52,7 @@ struct Classify: ParsableCommand {
     func run() throws {
         // A closed pipe downstream ends the run cleanly instead of killing it.
         signal(SIGPIPE, SIG_IGN)
-        Interruption.shared.install()
+        Interruption.install()
         let engine: Engine
         let sink: OutputSink
         do {
@@ -63,7 +63,7 @@ struct Classify: ParsableCommand {
         }
         var summary = RunSummary()
         let progress = Progress(enabled: !quiet)
-        for input in inputs where !Interruption.shared.requested {
+        for input in inputs where !Interruption.requested {
             let format = inputFormat ?? InputFormat.guess(for: input)
             let parser = RecordParser(format: format, textField: textField, idField: idField)
             let source: RecordSource
@@ -78,7 +78,7 @@ struct Classify: ParsableCommand {
         sink.finish()
         progress.clear()
         if !quiet { summary.print() }
-        if Interruption.shared.requested {
+        if Interruption.requested {
             FileHandle.standardError.write(Data(
                 "wildguard: interrupted: \(summary.records) records written, stopped after input line \(summary.lastLine)\n".utf8))
             throw ExitCode(130)

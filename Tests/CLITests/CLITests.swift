@@ -188,15 +188,12 @@ struct CLITests {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        nonisolated(unsafe) var data = Data()
-        let reader = DispatchQueue.global()
-        let group = DispatchGroup()
-        group.enter()
-        reader.async { data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        Thread.sleep(forTimeInterval: 1.0)
+        // Interrupt once decisions are flowing (so the handler is surely installed).
+        var data = out.fileHandleForReading.availableData
+        while !data.contains(0x0A) && !data.isEmpty { data += out.fileHandleForReading.availableData }
         process.interrupt()
+        data += out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        group.wait()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 130, "\(message)")
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")

@@ -87,6 +87,16 @@ public final class Engine: Sendable {
                 guard case .term(let t) = action else { continue }
                 let target = matcher.terms[Int(t)]
                 let entry = taxonomy.entries[Int(target.entry)]
+                if target.phrase >= 0 {
+                    let phrase = matcher.phrases[Int(target.phrase)]
+                    let text = zip(phrase.stems, phrase.openEnding).map { stem, open in
+                        String(decoding: stem, as: UTF8.self) + (open ? "…" : "")
+                    }.joined(separator: " ")
+                    out.append(ExportedPattern(
+                        entry: entry.id, kind: entry.kind, type: "stem-phrase", pattern: text,
+                        wordBoundaryBefore: true, wordBoundaryAfter: true, derivedFrom: "inflection"))
+                    continue
+                }
                 out.append(ExportedPattern(
                     entry: entry.id, kind: entry.kind, type: "literal", pattern: String(decoding: bytes, as: UTF8.self),
                     wordBoundaryBefore: target.leftBoundary, wordBoundaryAfter: target.rightBoundary,
@@ -107,7 +117,8 @@ public final class Engine: Sendable {
 public struct ExportedPattern: Sendable, Codable {
     public var entry: String
     public var kind: SignalKind
-    /// `literal` (matched on normalised text), `regex` (PCRE2, caseless, UTF) or `unless-regex`.
+    /// `literal` (matched on normalised text), `stem-phrase` (words whose endings may change by up
+    /// to three letters, marked "…"), `regex` (PCRE2, caseless, UTF) or `unless-regex`.
     public var type: String
     public var pattern: String
     public var wordBoundaryBefore: Bool

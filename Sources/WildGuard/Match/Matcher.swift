@@ -10,6 +10,16 @@ final class Matcher: Sendable {
         var leftBoundary: Bool
         var rightBoundary: Bool
         var evasion: EvasionKind?
+        /// Index into `phrases` for an inflected term (its literal is the first stem), else -1.
+        var phrase: Int32
+    }
+
+    /// An inflected-language term as stems: each may be followed by a short ending (up to three
+    /// letters) when `openEnding`, and the words are separated by single spaces (the normalised
+    /// text has no other separators).
+    struct StemPhrase: Sendable {
+        var stems: [[UInt8]]
+        var openEnding: [Bool]
     }
 
     enum Action: Sendable {
@@ -27,6 +37,7 @@ final class Matcher: Sendable {
     let actionStart: [Int32]
     let actions: [Action]
     let terms: [TermTarget]
+    let phrases: [StemPhrase]
     let regexes: [RegexRule]
     /// For each entry, the `unless` patterns that can veto its hits.
     let unlessByEntry: [[Int32]]
@@ -34,7 +45,10 @@ final class Matcher: Sendable {
     /// Every literal, for export and statistics.
     let literals: [[UInt8]]
 
-    init(literals: [[UInt8]], actionsPerLiteral: [[Action]], terms: [TermTarget], regexes: [RegexRule], entryCount: Int) {
+    init(
+        literals: [[UInt8]], actionsPerLiteral: [[Action]], terms: [TermTarget], phrases: [StemPhrase], regexes: [RegexRule],
+        entryCount: Int
+    ) {
         automaton = AhoCorasick(literals: literals)
         var start: [Int32] = []
         var flat: [Action] = []
@@ -46,6 +60,7 @@ final class Matcher: Sendable {
         actionStart = start
         actions = flat
         self.terms = terms
+        self.phrases = phrases
         self.regexes = regexes
         var unless = [[Int32]](repeating: [], count: entryCount)
         for (i, rule) in regexes.enumerated() where rule.isUnless { unless[Int(rule.entry)].append(Int32(i)) }
@@ -71,7 +86,15 @@ final class Matcher: Sendable {
                     switch actions[k] {
                     case .term(let t):
                         let target = terms[Int(t)]
-                        if (!target.leftBoundary || isBoundary(before: start, buffer))
+                        if target.phrase >= 0 {
+                            if isBoundary(before: start, buffer),
+                                let phraseEnd = matchPhrase(phrases[Int(target.phrase)], stemEnd: end, buffer),
+                                !text.isRepeat(start..<phraseEnd)
+                            {
+                                scratch.hits.append(Hit(entry: target.entry, range: start..<phraseEnd,
+                                                        evasion: text.evasion(in: start..<phraseEnd)))
+                            }
+                        } else if (!target.leftBoundary || isBoundary(before: start, buffer))
                             && (!target.rightBoundary || isBoundary(at: end, buffer)) && !text.isRepeat(start..<end)
                         {
                             scratch.hits.append(Hit(entry: target.entry, range: start..<end,
@@ -134,6 +157,32 @@ final class Matcher: Sendable {
         scratch.hits.removeAll { hit in
             vetoes.contains { $0.entry == hit.entry && $0.range.overlaps(hit.range) }
         }
+    }
+
+    /// Where an inflected phrase whose first stem ends at `stemEnd` ends, or nil when the rest
+    /// of the phrase is not there.
+    private func matchPhrase(_ phrase: StemPhrase, stemEnd: Int, _ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        var position = stemEnd
+        for (index, stem) in phrase.stems.enumerated() {
+            if index > 0 {
+                guard position < buffer.count, buffer[position] == 0x20 else { return nil }
+                position += 1
+                guard position + stem.count <= buffer.count else { return nil }
+                for (k, byte) in stem.enumerated() where buffer[position + k] != byte { return nil }
+                position += stem.count
+            }
+            if phrase.openEnding[index] {
+                // Up to three more letters of the same word.
+                var letters = 0
+                while letters < 3, position < buffer.count, !isBoundary(at: position, buffer) {
+                    let b = buffer[position]
+                    position += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+                    letters += 1
+                }
+            }
+            guard isBoundary(at: min(position, buffer.count), buffer) else { return nil }
+        }
+        return min(position, buffer.count)
     }
 
     @inline(__always)
