@@ -27,26 +27,28 @@ public struct Signal: Sendable {
 
     /// One line for a moderator.
     public var explanation: String {
-        var text: String
+        let base = Self.baseExplanation(kind: kind, tags: tags, taxon: taxon, evasion: evasion)
+        if let evasion, kind != .evasion { return base + ", written as \(evasion.rawValue)" }
+        return base
+    }
+
+    /// The explanation without the disguise it was found through: it depends only on the
+    /// taxonomy entry, so the engine computes it once per entry.
+    static func baseExplanation(kind: SignalKind, tags: [String], taxon: TaxonFacts?, evasion: EvasionKind?) -> String {
         switch kind {
         case .taxon:
-            if let taxon {
-                let name = taxon.commonName.map { "\($0) (\(taxon.scientificName))" } ?? taxon.scientificName
-                let listing = taxon.appendix == .none ? "not CITES-listed" : "CITES Appendix \(taxon.appendix.rawValue)"
-                text = "names \(name), \(listing)"
-            } else {
-                text = "names a listed taxon"
-            }
-        case .product: text = "mentions a wildlife product (\(tags.filter { $0 != "strong" && $0 != "generic" }.joined(separator: ", ")))"
-        case .codeword: text = "uses a trade code word (\(tags.joined(separator: ", ")))"
-        case .intent: text = "shows trade intent (\(tags.joined(separator: ", ")))"
-        case .benign: text = "benign context (\(tags.joined(separator: ", ")))"
-        case .mitigating: text = "claims \(tags.joined(separator: ", "))"
-        case .evasion: text = "disguised text (\(evasion?.rawValue ?? "evasion"))"
-        case .limit: text = "a matching resource limit was hit: the listing was not fully screened"
-        case .input: text = "the input was damaged (\(tags.joined(separator: ", ")))"
+            guard let taxon else { return "names a listed taxon" }
+            let name = taxon.commonName.map { "\($0) (\(taxon.scientificName))" } ?? taxon.scientificName
+            let listing = taxon.appendix == .none ? "not CITES-listed" : "CITES Appendix \(taxon.appendix.rawValue)"
+            return "names \(name), \(listing)"
+        case .product: return "mentions a wildlife product (\(tags.filter { $0 != "strong" && $0 != "generic" }.joined(separator: ", ")))"
+        case .codeword: return "uses a trade code word (\(tags.joined(separator: ", ")))"
+        case .intent: return "shows trade intent (\(tags.joined(separator: ", ")))"
+        case .benign: return "benign context (\(tags.joined(separator: ", ")))"
+        case .mitigating: return "claims \(tags.joined(separator: ", "))"
+        case .evasion: return "disguised text (\(evasion?.rawValue ?? "evasion"))"
+        case .limit: return "a matching resource limit was hit: the listing was not fully screened"
+        case .input: return "the input was damaged (\(tags.joined(separator: ", ")))"
         }
-        if let evasion, kind != .evasion { text += ", written as \(evasion.rawValue)" }
-        return text
     }
 }

@@ -54,6 +54,11 @@ public final class Classifier {
 
     private var compiled: CompiledPolicy { engine.evaluator.compiled }
 
+    private func explanation(of signal: Signal) -> String {
+        guard signal.entryIndex >= 0, signal.evasion == nil || signal.kind == .evasion else { return signal.explanation }
+        return engine.explanations[Int(signal.entryIndex)]
+    }
+
     /// Drops a hit that lies inside a longer hit of the same kind from another entry: the longer
     /// name is the more specific one ("Caméléon panthère" is a chameleon, not a leopard; "Indian
     /// star tortoise" needs no separate "tortoise"). A hit inside a longer benign phrase is dropped
@@ -188,7 +193,7 @@ public final class Classifier {
         var reasons: [Reason] = order.map { i in
             let s = signals[i]
             return Reason(
-                rule: s.id, kind: s.kind.rawValue, explanation: s.explanation, matched: s.matched,
+                rule: s.id, kind: s.kind.rawValue, explanation: explanation(of: s), matched: s.matched,
                 span: s.span.isEmpty ? nil : s.span, score: outcome.signalScores[i], taxon: s.taxon,
                 evasion: s.evasion, tags: s.tags)
         }

@@ -16,6 +16,8 @@ public final class Engine: Sendable {
     let matcher: Matcher
     let normaliser: Normaliser
     let evaluator: PolicyEvaluator
+    /// Each entry's explanation line, computed once rather than per listing.
+    let explanations: [String]
 
     /// Tunables with safe defaults.
     public struct Options: Sendable {
@@ -45,6 +47,9 @@ public final class Engine: Sendable {
         self.matcher = matcher
         self.normaliser = Normaliser()
         self.evaluator = PolicyEvaluator(policy: policy, taxonomy: taxonomy)
+        self.explanations = taxonomy.entries.map {
+            Signal.baseExplanation(kind: $0.kind, tags: $0.tags, taxon: $0.taxon, evasion: nil)
+        }
     }
 
     /// Loads the taxonomy in `taxonomyDirectory` and the policy named `policy` (a profile in its

@@ -82,6 +82,9 @@ public struct Normaliser: Sendable {
         var lastWasWord = false
         var lastWasEmoji = false
         var lastWasUnspaced = false
+        /// The last character was a letter of Latin, Cyrillic or Greek, where an invisible
+        /// character inside a word has no legitimate use (Persian and Indic scripts need ZWNJ).
+        var lastWasAlphabetic = false
         /// Original span of an invisible character seen right after a word character.
         var invisibleAfterWord: Range<Int>?
     }
@@ -117,6 +120,7 @@ public struct Normaliser: Sendable {
         state.lastWasWord = isWord
         state.lastWasEmoji = false
         state.lastWasUnspaced = false
+        state.lastWasAlphabetic = isWord
     }
 
     private func appendScalar(
@@ -141,7 +145,7 @@ public struct Normaliser: Sendable {
                 for byte: UInt8 in [0xE2, 0x80, 0x8D] { out.append(byte, from: origin) }
                 return
             }
-            if state.lastWasWord { state.invisibleAfterWord = origin }
+            if state.lastWasWord && state.lastWasAlphabetic { state.invisibleAfterWord = origin }
             return
         }
         if cls.contains(.droppedMark) { return }
@@ -155,13 +159,15 @@ public struct Normaliser: Sendable {
             out.start.append(Int32(truncatingIfNeeded: origin.lowerBound))
             out.end.append(Int32(truncatingIfNeeded: origin.upperBound))
         }
-        if cls.contains(.word), let invisible = state.invisibleAfterWord, out.bytes.count > before {
+        let alphabetic = cls.contains(.latin) || cls.contains(.cyrillicOrGreek)
+        if cls.contains(.word), alphabetic, let invisible = state.invisibleAfterWord, out.bytes.count > before {
             output.evidence.append(.init(kind: .invisible, span: invisible))
         }
         state.invisibleAfterWord = nil
         state.lastWasWord = cls.contains(.word)
         state.lastWasEmoji = cls.contains(.emoji)
         state.lastWasUnspaced = cls.contains(.unspaced)
+        state.lastWasAlphabetic = alphabetic
     }
 
     private func nextIsEmoji(_ input: UnsafeBufferPointer<UInt8>, after position: Int) -> Bool {
