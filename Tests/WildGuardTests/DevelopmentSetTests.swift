@@ -14,8 +14,10 @@ struct DevelopmentSetTests {
         var evasion: String
     }
 
-    static let items: [Item] = {
-        let path = Fixtures.root.appendingPathComponent("Tests/Fixtures/devset.jsonl").path
+    static let items: [Item] = load("devset.jsonl")
+
+    static func load(_ name: String) -> [Item] {
+        let path = Fixtures.root.appendingPathComponent("Tests/Fixtures/\(name)").path
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         var out: [Item] = []
         for line in data.split(separator: 0x0A) where !line.isEmpty {
@@ -26,7 +28,7 @@ struct DevelopmentSetTests {
             out.append(Item(text: text, label: label, lang: record["lang"]?.text ?? "?", evasion: record["evasion"]?.text ?? "none"))
         }
         return out
-    }()
+    }
 
     static let decisions: [Decision]? = (try? Fixtures.engine)?.classify(batch: items.map(\.text))
 
@@ -63,5 +65,24 @@ struct DevelopmentSetTests {
     @Test func evasiveBlockItemsAreCaught() throws {
         let evasive = try Self.report { $0.evasion != "none" && $0.label == "block" }
         #expect(evasive.blockFlaggedRate >= 0.95, "evasive block flagged \(evasive.blockFlaggedRate)")
+    }
+}
+
+/// The held-out set (Tests/Fixtures/holdout.jsonl) was written independently of the engine and
+/// of the development set, to estimate how the screen does on text it was not tuned on. Its
+/// floors sit below the development set's: it is the honest estimate.
+@Suite("Held-out set")
+struct HeldOutSetTests {
+    static let items = DevelopmentSetTests.load("holdout.jsonl")
+    static let decisions: [Decision]? = (try? Fixtures.engine)?.classify(batch: items.map(\.text))
+
+    @Test func heldOutAccuracyStaysAboveItsFloor() throws {
+        let decisions = try #require(Self.decisions, "the bundled taxonomy does not load")
+        #expect(Self.items.count >= 500)
+        var report = EvaluationReport()
+        for (item, decision) in zip(Self.items, decisions) { report.add(label: item.label, predicted: decision.action.rawValue) }
+        #expect(report.macroF1 >= 0.85, "macro-F1 \(report.macroF1)")
+        #expect(report.blockFlaggedRate >= 0.93, "block flagged \(report.blockFlaggedRate)")
+        #expect(report.benignBlockedRate <= 0.02, "benign blocked \(report.benignBlockedRate)")
     }
 }
