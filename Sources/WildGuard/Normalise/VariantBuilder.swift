@@ -182,13 +182,22 @@ struct VariantBuilder: Sendable {
         return start - end >= 2 && text.bytes[previous].count == 1 || start - end >= 3
     }
 
+    /// A Cyrillic word with Latin letters slipped in: more Cyrillic than Latin letters, and every
+    /// Latin letter one that has a Cyrillic double ("слoнoвoй"). A word with a Latin letter no
+    /// Cyrillic letter imitates ("іvоrу": v, r) is a Latin word in disguise.
     private func mostlyCyrillic(_ token: Range<Int>, _ text: NormalisedText) -> Bool {
         var cyrillic = 0
         var latin = 0
+        var unmatched = false
         scalars(token, text) { _, _, scalar in
-            if (0x0400...0x04FF).contains(scalar) { cyrillic += 1 } else if scalar < 0x80, Normaliser.asciiWord[Int(scalar)] { latin += 1 }
+            if (0x0400...0x04FF).contains(scalar) {
+                cyrillic += 1
+            } else if scalar < 0x80, Normaliser.asciiWord[Int(scalar)], !(0x30...0x39).contains(scalar) {
+                latin += 1
+                if cyrillicLookalikes[UInt8(scalar)] == nil { unmatched = true }
+            }
         }
-        return cyrillic > latin
+        return cyrillic > latin && !unmatched
     }
 
     private func markVariant(_ text: NormalisedText, _ start: Int, _ kind: EvasionKind) {
