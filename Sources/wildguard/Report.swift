@@ -7,20 +7,20 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Turn classify's decisions into one self-contained HTML report (and a CSV of the flagged cases).",
         discussion: """
-            DECISIONS is the JSONL that 'wildguard classify' writes. With --listings, each decision
-            is joined by id to its listing (JSONL with the text and any seller, account, lang or
-            category fields), so that the report shows the text with the evidence marked and groups
-            the cases by seller. The listings file is read alongside the decisions: keep it in the
+            DECISIONS is the JSONL that 'wildguard classify' writes. With --listings, each decision \
+            is joined by id to its listing (JSONL with the text and any seller, account, lang or \
+            category fields), so that the report shows the text with the evidence marked and groups \
+            the cases by seller. The listings file is read alongside the decisions: keep it in the \
             order it was classified in.
 
             Examples:
-              wildguard classify Examples/sample-listings.jsonl -o decisions.jsonl
-              wildguard report decisions.jsonl --listings Examples/sample-listings.jsonl -o report.html
-              wildguard report decisions.jsonl --listings listings.jsonl -o report.html --csv cases.csv
+              wildguard classify listings.jsonl -o decisions.jsonl
+              wildguard report decisions.jsonl --listings listings.jsonl -o report.html
+              wildguard report decisions.jsonl -o report.html --csv cases.csv
 
-            The report loads nothing from the network and runs no script but its own; listing text is
-            shown as text only. Memory stays bounded however many decisions there are: the table lists
-            the --max-cases most urgent flagged cases and counts the rest; the CSV holds every
+            The report loads nothing from the network and runs no script but its own; listing text \
+            is shown as text only. Memory stays bounded however many decisions there are: the table \
+            lists the --max-cases most urgent flagged cases and counts the rest; the CSV holds every \
             flagged case.
             """)
 
@@ -40,7 +40,7 @@ struct ReportCommand: ParsableCommand {
     var title = "WildGuard report"
 
     @Option(name: .customLong("max-cases"), help: "Most flagged cases listed in the HTML table.")
-    var maxCases = 5_000
+    var maxCases = 2_000
 
     @Option(name: .customLong("seller-field"), help: "Field naming the seller or account (default: seller, account, user... whichever is present).")
     var sellerField: String?
@@ -87,6 +87,10 @@ struct ReportCommand: ParsableCommand {
                 join = ListingJoin { nextListing(reader, parser, &number) }
             }
             if let csv { csvFile = try CSVFile(path: csv) }
+            // Fail before reading anything when the report cannot be written.
+            if let output, output != "-", !FileManager.default.createFile(atPath: output, contents: nil) {
+                throw CLIError.configuration("\(output): cannot create the report file")
+            }
         } catch {
             exitWithConfigurationError(error)
         }
@@ -127,14 +131,9 @@ struct ReportCommand: ParsableCommand {
         }
 
         let report = builder.finish(unmatchedListings: join?.unmatched)
-        let html = ReportHTML.render(report)
-        if let output, output != "-" {
-            guard FileManager.default.createFile(atPath: output, contents: Data(html.utf8)) else {
-                exitWithConfigurationError(CLIError.configuration("\(output): cannot write the report"))
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(html.utf8))
-        }
+        var html = ReportHTML.render(report)
+        let written = html.withUTF8 { bytes in writeAll(bytes, to: output) }
+        if !written { exitWithConfigurationError(CLIError.configuration("\(output ?? "standard output"): cannot write the report")) }
         if let csvFile, !csvFile.finish() {
             exitWithConfigurationError(CLIError.configuration("\(csv ?? ""): cannot write the CSV file"))
         }
@@ -152,6 +151,29 @@ struct ReportCommand: ParsableCommand {
         if getrusage(RUSAGE_SELF.rawValue, &usage) == 0 { line += "; peak memory \(usage.ru_maxrss / 1024) MB" }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
+}
+
+/// Writes `bytes` to the file at `path` (created or truncated), or to standard output for nil or
+/// "-", without copying them.
+private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to path: String?) -> Bool {
+    let fd: Int32
+    if let path, path != "-" {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return false }
+    } else {
+        fd = 1
+    }
+    defer { if fd != 1 { close(fd) } }
+    var offset = 0
+    while offset < bytes.count {
+        let n = write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        offset += n
+    }
+    return true
 }
 
 /// The next listing record of a JSONL file (blank lines are not records but count as lines).

@@ -1,6 +1,7 @@
 /// What a batch run comes to, for the people who act on it: counts, charts, sellers and the
 /// flagged cases, as `ReportBuilder.finish()` returns it. `ReportHTML` and `ReportCSV` render it.
 public struct AnalystReport: Sendable {
+    /// The options the report was built with.
     public var options: ReportOptions
     /// Every readable decision, by outcome.
     public var totals: DecisionCounts
@@ -25,14 +26,17 @@ public struct AnalystReport: Sendable {
     public var sellerField: String?
     public var languageField: String?
     public var categoryField: String?
+    /// The charts, in page order.
     public var charts: [ReportChart]
     /// Lines of the decisions file that could not be read, with the first few reasons.
     public var unreadable: Int
+    /// The first few unreadable lines and why.
     public var unreadableExamples: [(line: Int, message: String)]
     /// Decisions with no listing in the listings file (nil when no listings file was given).
     public var unmatchedListings: Int?
     /// Policy profiles and versions seen (`strict-marketplace 1.4.0`), and taxonomy versions.
     public var policies: [String]
+    /// Taxonomy versions seen.
     public var taxonomyVersions: [String]
 
     public init(options: ReportOptions, totals: DecisionCounts, flagged: DecisionCounts, omitted: DecisionCounts,

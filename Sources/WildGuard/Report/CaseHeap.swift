@@ -17,16 +17,6 @@ struct CaseHeap {
         return a.sequence < b.sequence
     }
 
-    /// Whether a case with this action, score and sequence would be kept (so the caller can skip
-    /// building it otherwise).
-    func wouldKeep(action: Action, score: Double, sequence: Int) -> Bool {
-        guard capacity > 0 else { return false }
-        guard items.count >= capacity, let least = items.first else { return true }
-        if action != least.action { return action > least.action }
-        if score != least.decision.score { return score > least.decision.score }
-        return sequence < least.sequence
-    }
-
     /// Offers a case; returns the case that no longer fits (the offered one or an evicted one).
     @discardableResult
     mutating func insert(_ c: ReportCase) -> ReportCase? {

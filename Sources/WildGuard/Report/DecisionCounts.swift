@@ -1,7 +1,10 @@
 /// How many records came out block, review, allow and error.
 public struct DecisionCounts: Sendable, Equatable {
+    /// Records decided block.
     public var block = 0
+    /// Records decided review.
     public var review = 0
+    /// Records decided allow.
     public var allow = 0
     /// Records that could not be classified (`"decision":"error"`) or had an unknown outcome.
     public var error = 0
@@ -13,6 +16,7 @@ public struct DecisionCounts: Sendable, Equatable {
         self.error = error
     }
 
+    /// Every record counted.
     public var total: Int { block + review + allow + error }
     /// Block and review: the cases someone has to look at.
     public var flagged: Int { block + review }

@@ -11,16 +11,20 @@ public struct DecisionRecord: Sendable {
     public var action: Action?
     /// The `decision` field as written (`error` for records classify could not read).
     public var outcome: String
+    /// The policy score.
     public var score: Double
     /// Evidence first, then the policy rules that fired (`kind == "rule"`).
     public var reasons: [Reason]
+    /// The policy rule that chose the outcome, or nil when the score thresholds did.
     public var decidingRule: String?
+    /// The policy profile, its version and the taxonomy version that decided.
     public var policy: String?
     public var policyVersion: String?
     public var taxonomyVersion: String?
     /// For an `error` record: why classify could not read the listing.
     public var error: String?
-    /// Every top-level field with its value (strings decoded, other values as JSON text).
+    /// Every top-level field but `reasons`, with its value (strings decoded, other values as JSON
+    /// text).
     public var fields: [(key: String, value: JSONRecord.Value)]
 
     /// One entry of a decision's `reasons`.
@@ -30,13 +34,17 @@ public struct DecisionRecord: Sendable {
         /// `taxon`, `product`, `codeword`, `intent`, `benign`, `mitigating`, `evasion`, `limit`,
         /// `input`, or `rule` for a policy rule.
         public var kind: String
+        /// One line for a moderator.
         public var explanation: String
         /// The original text that matched (empty for policy rules).
         public var matched: String
         /// UTF-8 byte offsets into the listing text.
         public var span: Range<Int>?
+        /// What this reason added to the score.
         public var score: Double
+        /// The taxonomy entry's tags (for a rule, the action it sets).
         public var tags: [String]
+        /// Species facts when the reason names a taxon.
         public var taxon: Taxon?
         /// The disguise the evidence was found through (`homoglyph`, `leet`...).
         public var evasion: String?
@@ -60,7 +68,9 @@ public struct DecisionRecord: Sendable {
 
     /// The species facts a reason carries.
     public struct Taxon: Sendable, Hashable {
+        /// The scientific name (`Loxodonta africana`, `Manidae`).
         public var scientificName: String
+        /// A common name, when the taxonomy gives one.
         public var commonName: String?
         /// `I`, `II`, `III`, `I/II` or `none`.
         public var appendix: String
@@ -142,22 +152,36 @@ public struct DecisionRecord: Sendable {
         }
         scanner.skipSpace()
         guard scanner.atEnd else { throw scanner.error("unexpected text after the object") }
-        let record = JSONRecord(fields: fields)
+        var id: JSONRecord.Value?
+        var outcome: String?
+        var score = 0.0
+        var decidingRule: String?, policy: String?, policyVersion: String?, taxonomyVersion: String?, error: String?
+        for (key, value) in fields {
+            switch key {
+            case "id": id = id ?? value
+            case "decision": if outcome == nil, case .string(let s) = value { outcome = s }
+            case "score": score = value.text.flatMap(Double.init) ?? 0
+            case "deciding_rule": decidingRule = value.text
+            case "policy": policy = value.text
+            case "policy_version": policyVersion = value.text
+            case "taxonomy_version": taxonomyVersion = value.text
+            case "error": error = value.text
+            default: break
+            }
+        }
         let idJSON: String
-        switch record["id"] {
+        switch id {
         case .string(let s)?: idJSON = JSONWriter.quoted(s)
         case .raw(let r)? where r != "null" && !r.hasPrefix("{") && !r.hasPrefix("["): idJSON = r
         default: throw JSONError(message: "no 'id' field", offset: 0)
         }
-        guard case .string(let outcome)? = record["decision"] else {
+        guard let outcome else {
             throw JSONError(message: "no 'decision' field (is this the output of 'wildguard classify'?)", offset: 0)
         }
         return DecisionRecord(
-            idJSON: idJSON, action: Action(rawValue: outcome), outcome: outcome,
-            score: record["score"]?.text.flatMap(Double.init) ?? 0, reasons: reasons,
-            decidingRule: record["deciding_rule"]?.text, policy: record["policy"]?.text,
-            policyVersion: record["policy_version"]?.text, taxonomyVersion: record["taxonomy_version"]?.text,
-            error: record["error"]?.text, fields: fields)
+            idJSON: idJSON, action: Action(rawValue: outcome), outcome: outcome, score: score, reasons: reasons,
+            decidingRule: decidingRule, policy: policy, policyVersion: policyVersion, taxonomyVersion: taxonomyVersion,
+            error: error, fields: fields)
     }
 
     private static func readReasons(_ scanner: inout JSONRecord.Scanner) throws(JSONError) -> [Reason] {
@@ -171,7 +195,7 @@ public struct DecisionRecord: Sendable {
         while true {
             scanner.skipSpace()
             guard scanner.peek == UInt8(ascii: "{") else { throw scanner.error("a reason is not an object") }
-            out.append(try reason(JSONRecord(fields: scanner.object())))
+            out.append(try reason(scanner.object()))
             scanner.skipSpace()
             if scanner.peek == UInt8(ascii: ",") { scanner.i += 1; continue }
             if scanner.peek == UInt8(ascii: "]") { scanner.i += 1; return out }
@@ -179,27 +203,34 @@ public struct DecisionRecord: Sendable {
         }
     }
 
-    private static func reason(_ r: JSONRecord) throws(JSONError) -> Reason {
-        var span: Range<Int>?
-        if case .raw(let raw)? = r["span"], raw != "null" {
-            let bounds = try JSONArray.elements(raw).compactMap { $0.text.flatMap(Int.init) }
-            if bounds.count == 2, bounds[0] >= 0, bounds[0] <= bounds[1] { span = bounds[0]..<bounds[1] }
-        }
-        var tags: [String] = []
-        if case .raw(let raw)? = r["tags"], raw != "null" {
-            tags = try JSONArray.elements(raw).compactMap { $0.text }
-        }
-        var taxon: Taxon?
-        if case .raw(let raw)? = r["taxon"], raw.hasPrefix("{") {
-            let t = try JSONArray.object(raw)
-            if let name = t["scientific_name"]?.text {
-                taxon = Taxon(scientificName: name, commonName: t["common_name"]?.text,
-                              appendix: t["cites_appendix"]?.text ?? "none", group: t["group"]?.text ?? "")
+    private static func reason(_ fields: [(key: String, value: JSONRecord.Value)]) throws(JSONError) -> Reason {
+        var reason = Reason(rule: "", kind: "")
+        for (key, value) in fields {
+            switch key {
+            case "rule": reason.rule = value.text ?? ""
+            case "kind": reason.kind = value.text ?? ""
+            case "explanation": reason.explanation = value.text ?? ""
+            case "matched": reason.matched = value.text ?? ""
+            case "score": reason.score = value.text.flatMap(Double.init) ?? 0
+            case "evasion": reason.evasion = value.text
+            case "span":
+                guard case .raw(let raw) = value, raw != "null" else { continue }
+                let bounds = try JSONArray.elements(raw).compactMap { $0.text.flatMap(Int.init) }
+                if bounds.count == 2, bounds[0] >= 0, bounds[0] <= bounds[1] { reason.span = bounds[0]..<bounds[1] }
+            case "tags":
+                guard case .raw(let raw) = value, raw != "null" else { continue }
+                reason.tags = try JSONArray.elements(raw).compactMap { $0.text }
+            case "taxon":
+                guard case .raw(let raw) = value, raw.hasPrefix("{") else { continue }
+                let t = try JSONArray.object(raw)
+                if let name = t["scientific_name"]?.text {
+                    reason.taxon = Taxon(scientificName: name, commonName: t["common_name"]?.text,
+                                         appendix: t["cites_appendix"]?.text ?? "none", group: t["group"]?.text ?? "")
+                }
+            default: break
             }
         }
-        return Reason(rule: r["rule"]?.text ?? "", kind: r["kind"]?.text ?? "", explanation: r["explanation"]?.text ?? "",
-                      matched: r["matched"]?.text ?? "", span: span, score: r["score"]?.text.flatMap(Double.init) ?? 0,
-                      tags: tags, taxon: taxon, evasion: r["evasion"]?.text)
+        return reason
     }
 
     /// A JSON id as plain text: a string id decoded, a number as written.

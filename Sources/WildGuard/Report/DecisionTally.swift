@@ -4,9 +4,11 @@ public struct DecisionTally: Sendable {
     /// The value new keys fall into once the tally is full.
     public static let otherKey = "(other values)"
 
+    /// Counts per value (`otherKey` holds the values that did not fit).
     public private(set) var counts: [String: DecisionCounts] = [:]
     /// Distinct values that did not fit and were counted under `otherKey`.
     public private(set) var overflowed = false
+    /// Distinct values counted separately.
     public let capacity: Int
 
     public init(capacity: Int = 1_000) {
@@ -23,6 +25,7 @@ public struct DecisionTally: Sendable {
         counts[key, default: DecisionCounts()].add(action)
     }
 
+    /// Whether nothing was counted.
     public var isEmpty: Bool { counts.isEmpty }
 
     /// The values, most flagged first (then most records, then by name), the first `limit` of
@@ -38,11 +41,13 @@ public struct DecisionTally: Sendable {
         guard sorted.count > limit, limit > 0 else { return sorted.map { ($0.key, $0.value) } }
         var rest = DecisionCounts()
         var restValues = 0
+        var restHasOverflow = false
         for (key, value) in sorted[(limit - 1)...] {
             rest.add(value)
-            restValues += key == Self.otherKey ? 0 : 1
+            if key == Self.otherKey { restHasOverflow = true } else { restValues += 1 }
         }
-        let label = overflowed ? "\(restValues)+ other values" : "\(restValues) other values"
+        // The overflow row stands for at least one value, maybe many.
+        let label = restHasOverflow ? "\(restValues + 1)+ other values" : "\(restValues) other values"
         return sorted[..<(limit - 1)].map { ($0.key, $0.value) } + [(label, rest)]
     }
 }

@@ -11,6 +11,7 @@
 /// let html = ReportHTML.render(builder.finish())
 /// ```
 public struct ReportBuilder {
+    /// What the report shows and keeps.
     public let options: ReportOptions
 
     private(set) var totals = DecisionCounts()
@@ -28,6 +29,7 @@ public struct ReportBuilder {
     private var decidingRules: DecisionTally
     /// Facts for each taxon counted in `taxa`.
     private var taxonFacts: [String: DecisionRecord.Taxon] = [:]
+    private let fieldPicker: ListingFields
     private var sellerField: String?
     private var languageField: String?
     private var categoryField: String?
@@ -40,6 +42,7 @@ public struct ReportBuilder {
 
     public init(options: ReportOptions = ReportOptions()) {
         self.options = options
+        fieldPicker = ListingFields(options: options)
         heap = CaseHeap(capacity: options.maxCases)
         sellers = SellerCounts(capacity: options.sellerCapacity)
         let cap = options.maxDistinctValues
@@ -76,9 +79,9 @@ public struct ReportBuilder {
 
         let text = listing?.text ?? decision.field("text")
         if text != nil { sawText = true }
-        let seller = Self.lookup(options.sellerFields, listing, decision, used: &sellerField)
-        let language = Self.lookup(options.languageFields, listing, decision, used: &languageField)
-        let category = Self.lookup(options.categoryFields, listing, decision, used: &categoryField)
+        let picked = fieldPicker.values(listing: listing?.fields, decision: decision.fields)
+        let seller = picked.seller, language = picked.language, category = picked.category
+        noteFieldNames(picked)
 
         categories.add(category ?? "(no category)", action)
         languages.add(language ?? "(no language)", action)
@@ -132,21 +135,25 @@ public struct ReportBuilder {
     /// listings). The charts keep the counts made without it.
     public mutating func attach(_ listing: InputRecord) {
         guard let text = listing.text else { return }
-        let options = self.options
-        var sellerField = self.sellerField
-        var languageField = self.languageField
-        var categoryField = self.categoryField
+        let maxBytes = options.maxTextBytes
+        let picked = fieldPicker.values(listing: listing.fields, decision: [])
+        var attached = false
         heap.update { c in
             guard c.text == nil, c.decision.idJSON == listing.idJSON else { return }
-            c.text = ReportCase.truncated(text, maxBytes: options.maxTextBytes)
+            c.text = ReportCase.truncated(text, maxBytes: maxBytes)
             c.textBytes = text.utf8.count
-            c.seller = c.seller ?? Self.lookup(options.sellerFields, listing, nil, used: &sellerField)
-            c.language = c.language ?? Self.lookup(options.languageFields, listing, nil, used: &languageField)
-            c.category = c.category ?? Self.lookup(options.categoryFields, listing, nil, used: &categoryField)
+            c.seller = c.seller ?? picked.seller
+            c.language = c.language ?? picked.language
+            c.category = c.category ?? picked.category
+            attached = true
         }
-        self.sellerField = sellerField
-        self.languageField = languageField
-        self.categoryField = categoryField
+        if attached { noteFieldNames(picked) }
+    }
+
+    private mutating func noteFieldNames(_ picked: ListingFields.Values) {
+        if sellerField == nil { sellerField = picked.names[.seller] }
+        if languageField == nil { languageField = picked.names[.language] }
+        if categoryField == nil { categoryField = picked.names[.category] }
     }
 
     /// The report: what was counted, and the kept cases in the order the table shows them
@@ -232,23 +239,6 @@ public struct ReportBuilder {
         out.append(ReportChart(id: "evasions", title: "Evasions seen", note: "records with each disguise", rows: plain(evasions)))
         out.append(ReportChart(id: "rules", title: "Deciding rules", note: "the policy rule that chose the outcome", rows: plain(decidingRules)))
         return out
-    }
-
-    /// The first of `names` present (not empty) on the listing, else on the decision; notes the
-    /// field name the first time one is found.
-    private static func lookup(_ names: [String], _ listing: InputRecord?, _ decision: DecisionRecord?, used: inout String?) -> String? {
-        for name in names {
-            let value = listing?.fields.first { $0.key == name }?.value.text ?? decision?.field(name)
-            guard let value else { continue }
-            let scalars = value.unicodeScalars
-            guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-                let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-            else { continue }
-            let trimmed = String(scalars[first...last])
-            if used == nil { used = name }
-            return trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed
-        }
-        return nil
     }
 
     private static func note(_ value: String?, in list: inout [String]) {

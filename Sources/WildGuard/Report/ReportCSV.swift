@@ -51,12 +51,20 @@ public enum ReportCSV {
 
     /// One CSV line with RFC 4180 quoting and a trailing line break.
     static func row(_ fields: [String]) -> String {
-        fields.map { field in
-            if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-                return "\"" + field.replacingQuotes() + "\""
+        var out = ""
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out += "," }
+            if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                out += "\""
+                for scalar in field.unicodeScalars {
+                    if scalar == "\"" { out += "\"\"" } else { out.unicodeScalars.append(scalar) }
+                }
+                out += "\""
+            } else {
+                out += field
             }
-            return field
-        }.joined(separator: ",") + "\n"
+        }
+        return out + "\n"
     }
 
     /// An input value made safe from spreadsheet formula injection.
@@ -69,16 +77,5 @@ public enum ReportCSV {
         default:
             return value
         }
-    }
-}
-
-extension String {
-    fileprivate func replacingQuotes() -> String {
-        var out = ""
-        out.reserveCapacity(utf8.count + 2)
-        for c in self {
-            if c == "\"" { out += "\"\"" } else { out.append(c) }
-        }
-        return out
     }
 }

@@ -13,6 +13,7 @@ public struct ReportCase: Sendable {
     public var text: String?
     /// The full text's length in UTF-8 bytes (more than `text` holds when it was cut).
     public var textBytes: Int
+    /// The seller, language and category fields of the listing (or the decision), if any.
     public var seller: String?
     public var language: String?
     public var category: String?

@@ -3,6 +3,7 @@
 public struct ReportChart: Sendable {
     /// One bar.
     public struct Row: Sendable {
+        /// What the bar counts (a taxon, a language, a rule...).
         public var label: String
         /// Set the label in italics (scientific names).
         public var italic: Bool
@@ -10,6 +11,7 @@ public struct ReportChart: Sendable {
         public var badge: String?
         /// More about the row, shown as a tooltip.
         public var detail: String?
+        /// The records counted, by outcome.
         public var counts: DecisionCounts
 
         public init(label: String, italic: Bool = false, badge: String? = nil, detail: String? = nil, counts: DecisionCounts) {
@@ -23,9 +25,11 @@ public struct ReportChart: Sendable {
 
     /// Unique in the page (used for element ids).
     public var id: String
+    /// The chart's heading.
     public var title: String
     /// What is counted (one line under the title).
     public var note: String
+    /// The bars, top to bottom.
     public var rows: [Row]
 
     public init(id: String, title: String, note: String, rows: [Row]) {

@@ -7,7 +7,7 @@ public struct ReportOptions: Sendable {
     /// The name of the listings file, shown in the header (nil: none was given).
     public var listings: String?
     /// The most flagged cases the table holds; the others are counted and summarised.
-    public var maxCases = 5_000
+    public var maxCases = 2_000
     /// Listing text kept per case, in UTF-8 bytes (longer text is cut, and says so).
     public var maxTextBytes = 8_192
     /// Fields that name the seller or account, tried in order on the listing and then on the

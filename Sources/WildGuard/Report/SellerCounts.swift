@@ -5,12 +5,15 @@
 public struct SellerCounts: Sendable {
     /// One seller's flagged listings.
     public struct Entry: Sendable, Equatable {
+        /// The seller or account, as the listing gives it.
         public var seller: String
+        /// Flagged listings by outcome.
         public var counts: DecisionCounts
         /// The highest score among the seller's flagged listings.
         public var topScore: Double
     }
 
+    /// Sellers counted before the least flagged are dropped.
     public let capacity: Int
     private var table: [String: Entry] = [:]
     /// The most flagged listings any dropped seller had: every count may be short by this much.
@@ -20,6 +23,7 @@ public struct SellerCounts: Sendable {
 
     public init(capacity: Int = 10_000) { self.capacity = max(2, capacity) }
 
+    /// Whether no seller was counted.
     public var isEmpty: Bool { table.isEmpty }
     /// Sellers currently counted.
     public var count: Int { table.count }

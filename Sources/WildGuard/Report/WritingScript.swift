@@ -47,14 +47,21 @@ public enum WritingScript: String, Sendable, CaseIterable {
     /// The script most letters of `text` are in (Japanese when kana occur among Han), or nil
     /// when the text has no letters. Looks at the first `limit` scalars only.
     public static func dominant(in text: String, limit: Int = 2_000) -> WritingScript? {
-        var counts: [WritingScript: Int] = [:]
-        for scalar in text.unicodeScalars.prefix(limit) {
-            if let script = of(scalar) { counts[script, default: 0] += 1 }
+        let all = allCases
+        var counts = [Int](repeating: 0, count: all.count)
+        var seen = 0
+        for scalar in text.unicodeScalars {
+            seen += 1
+            if seen > limit { break }
+            if let script = of(scalar), let index = all.firstIndex(of: script) { counts[index] += 1 }
         }
-        if let kana = counts[.kana], kana > 0, let han = counts[.han] {
-            counts[.kana] = kana + han
-            counts[.han] = nil
+        if let kana = all.firstIndex(of: .kana), let han = all.firstIndex(of: .han), counts[kana] > 0 {
+            counts[kana] += counts[han]
+            counts[han] = 0
         }
-        return counts.max { a, b in a.value != b.value ? a.value < b.value : a.key.rawValue > b.key.rawValue }?.key
+        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
+            counts[best] > 0
+        else { return nil }
+        return all[best]
     }
 }
