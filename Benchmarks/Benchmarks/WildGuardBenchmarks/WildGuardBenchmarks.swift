@@ -90,6 +90,17 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("Normalise (plain ASCII), evasion rewriting off", configuration: perListing) { benchmark in
+        var options = Engine.Options()
+        options.detectsEvasions = false
+        guard let plain = try? Engine(taxonomy: engine.taxonomy, policy: engine.policy, options: options) else { return }
+        let classifier = plain.makeClassifier()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            for listing in asciiUTF8 { listing.withUnsafeBufferPointer { blackHole(classifier.normaliseOnly($0)) } }
+        }
+    }
+
     Benchmark("Normalise + match", configuration: perListing) { benchmark in
         let classifier = engine.makeClassifier()
         for _ in benchmark.scaledIterations {

@@ -27,6 +27,9 @@ public final class Engine: Sendable {
         public var matchLimit: UInt32 = 200_000
         public var depthLimit: UInt32 = 10_000
         public var heapLimitKiB: UInt32 = 20_000
+        /// Rewrite disguised words (homoglyphs, leetspeak, spaced-out letters) so they match.
+        /// On by default; off only to measure its cost.
+        public var detectsEvasions = true
         public init() {}
 
         var regexLimits: RegexScratch.Limits {
@@ -45,7 +48,7 @@ public final class Engine: Sendable {
         self.policy = policy
         self.options = options
         self.matcher = matcher
-        self.normaliser = Normaliser()
+        self.normaliser = Normaliser(detectsEvasions: options.detectsEvasions)
         self.evaluator = PolicyEvaluator(policy: policy, taxonomy: taxonomy)
         self.explanations = taxonomy.entries.map {
             Signal.baseExplanation(kind: $0.kind, tags: $0.tags, taxon: $0.taxon, evasion: nil)

@@ -7,10 +7,15 @@
 public struct Normaliser: Sendable {
     let table: CharacterTable
     let variants: VariantBuilder
+    /// Whether disguised words are rewritten into variant segments (see `VariantBuilder`).
+    public let detectsEvasions: Bool
 
-    public init() {
+    /// - Parameter detectsEvasions: rewrite disguised words (homoglyphs, leetspeak, spacing) so
+    ///   they match; off only to measure what it costs.
+    public init(detectsEvasions: Bool = true) {
         table = .shared
         variants = VariantBuilder(table: .shared)
+        self.detectsEvasions = detectsEvasions
     }
 
     /// Normalises `input` into `output` (which is reset first).
@@ -27,7 +32,7 @@ public struct Normaliser: Sendable {
             swap(&out.start, &output.originStart)
             swap(&out.end, &output.originEnd)
             output.primaryEnd = output.bytes.count
-            variants.appendVariants(to: output, input: input)
+            if detectsEvasions { variants.appendVariants(to: output, input: input) }
         }
         out.bytes.reserveCapacity(input.count + 16)
         out.start.reserveCapacity(input.count + 16)
