@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The libFuzzer targets, one folder each under Fuzz/ (scripts/fuzz.sh runs them).
+let fuzzTargets = ["FuzzNormaliser", "FuzzEngine", "FuzzJSONRecord", "FuzzPolicy", "FuzzTaxonomy"]
+
 let package = Package(
     name: "WildGuard",
     platforms: [.macOS(.v14)],
@@ -73,6 +76,20 @@ let package = Package(
             name: "CLITests",
             dependencies: ["WildGuard", "wildguard"]
         ),
-    ],
+        // Fuzz targets (Fuzz/README.md; run them with scripts/fuzz.sh). Built with
+        // `-sanitize=fuzzer,address -D WILDGUARD_LIBFUZZER` each is a libFuzzer binary; in an
+        // ordinary build each replays the inputs named on its command line.
+        .target(
+            name: "CFuzzDriver",
+            path: "Fuzz/CFuzzDriver"
+        ),
+        .target(
+            name: "FuzzSupport",
+            dependencies: ["WildGuard", "CFuzzDriver"],
+            path: "Fuzz/Support"
+        ),
+    ] + fuzzTargets.map { name in
+        .executableTarget(name: name, dependencies: ["WildGuard", "FuzzSupport"], path: "Fuzz/\(name)")
+    },
     swiftLanguageModes: [.v6]
 )

@@ -160,7 +160,8 @@ public struct JSONRecord: Sendable {
             while i < bytes.count {
                 let c = bytes[i]
                 if c == UInt8(ascii: "\"") { break }
-                if c == UInt8(ascii: "\\") { hasEscape = true; i += 2; continue }
+                // min: a backslash as the last byte must not put the error offset past the end.
+                if c == UInt8(ascii: "\\") { hasEscape = true; i = min(i + 2, bytes.count); continue }
                 if c < 0x20 { throw error("control character in a string (escape it)") }
                 if c >= 0x80 { hasHigh = true }
                 i += 1

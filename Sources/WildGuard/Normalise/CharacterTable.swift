@@ -133,6 +133,15 @@ final class CharacterTable: Sendable {
                 folded.append(cp)
             }
         }
+        // A character that folds to itself passed the checks above already.
+        if folded != [scalar] { folded = refold(folded) }
+        // Spacing accents ("´", "¨", "˝", Greek tonos, Arabic isolated harakat) fold to a space and
+        // a mark: they separate words like a space, and must fold like one, or the text gets a
+        // space the normaliser did not fold (doubled, leading, trailing).
+        if folded.first == 0x20 { return .space }
+        // A character that folds to nothing (a combining Cyrillic letter, whose decomposition is
+        // its own mark) must leave no trace either: not even the pending space flushed before it.
+        if folded.isEmpty { return .droppedMark }
         for cp in folded {
             guard let s = Unicode.Scalar(cp) else { continue }
             output.append(contentsOf: String(Character(s)).utf8)
@@ -143,8 +152,11 @@ final class CharacterTable: Sendable {
         let first = folded.first ?? scalar
         let foldedScript = ICU.script(first)
         let foldedCategory = ICU.category(first)
+        // A symbol that folds to a letter ("⼛" -> "厶", "ⓘ" -> "i") is classed by that letter, as
+        // the letter itself would be when the folded text is read again.
         let isLetterLike = ICU.Category.letters.contains(category)
             || ICU.Category.marks.contains(category) || category == ICU.Category.decimalDigit
+            || ICU.Category.letters.contains(foldedCategory)
         if isLetterLike && !folded.isEmpty {
             cls.insert(.word)
             if foldedCategory == ICU.Category.decimalDigit {
@@ -160,6 +172,33 @@ final class CharacterTable: Sendable {
             }
         }
         return cls
+    }
+
+    /// A fold as the normaliser would fold it if it met it in a listing: separators ("_" from
+    /// "＿", spaces) become one space, invisible characters and dropped marks (the harakat of
+    /// Arabic presentation forms) go, trailing separators too. Without this, folding is not
+    /// idempotent, and a term written in folded form would not match what it was folded from.
+    private static func refold(_ folded: [UInt32]) -> [UInt32] {
+        var out: [UInt32] = []
+        for cp in folded {
+            let category = ICU.category(cp)
+            let isSeparator = cp < 0x80
+                ? cp <= 0x20 || cp == 0x7F || cp == UInt32(UInt8(ascii: "-")) || cp == UInt32(UInt8(ascii: "_"))
+                : ICU.isWhiteSpace(cp) || ICU.Category.separators.contains(category)
+                    || category == ICU.Category.control || category == ICU.Category.dash
+            if isSeparator {
+                if out.last != 0x20 { out.append(0x20) }
+                continue
+            }
+            if cp >= 0x80, ICU.isDefaultIgnorable(cp) || category == ICU.Category.format
+                || (category == ICU.Category.nonSpacingMark && ICU.script(cp) == ICU.Script.inherited.rawValue)
+            {
+                continue
+            }
+            out.append(cp)
+        }
+        while out.last == 0x20 { out.removeLast() }
+        return out
     }
 
     private static func computeASCII(_ byte: UInt8, into output: inout [UInt8]) -> CharacterClass {

@@ -51,8 +51,10 @@ public struct Normaliser: Sendable {
             guard let scalar else {
                 output.invalidSequences += 1
                 state.pendingSpace = !out.bytes.isEmpty
-                state.spaceOrigin = i
+                state.spaceOrigin = i..<i + length
                 state.lastWasWord = false
+                // A replaced sequence separates like a space: a joiner after it joins no emoji.
+                state.lastWasEmoji = false
                 i += length
                 continue
             }
@@ -83,7 +85,9 @@ public struct Normaliser: Sendable {
 
     private struct State {
         var pendingSpace = false
-        var spaceOrigin = 0
+        /// The original character (or invalid sequence) the pending space stands for: all of it,
+        /// so that a span ending on the space does not end inside a multi-byte character.
+        var spaceOrigin = 0..<0
         var lastWasWord = false
         var lastWasEmoji = false
         var lastWasUnspaced = false
@@ -97,7 +101,7 @@ public struct Normaliser: Sendable {
     @inline(__always)
     private func flushSpace(_ state: inout State, out: inout Buffers) {
         if state.pendingSpace {
-            out.append(0x20, from: state.spaceOrigin..<state.spaceOrigin + 1)
+            out.append(0x20, from: state.spaceOrigin)
             state.pendingSpace = false
         }
     }
@@ -108,7 +112,7 @@ public struct Normaliser: Sendable {
         if folded == 0 {
             if !state.pendingSpace && !out.bytes.isEmpty {
                 state.pendingSpace = true
-                state.spaceOrigin = i
+                state.spaceOrigin = i..<i + 1
             }
             state.lastWasWord = false
             state.lastWasEmoji = false
@@ -137,7 +141,7 @@ public struct Normaliser: Sendable {
         if cls.contains(.space) {
             if !state.pendingSpace && !out.bytes.isEmpty {
                 state.pendingSpace = true
-                state.spaceOrigin = origin.lowerBound
+                state.spaceOrigin = origin
             }
             state.lastWasWord = false
             state.lastWasEmoji = false
@@ -172,6 +176,14 @@ public struct Normaliser: Sendable {
         state.lastWasWord = cls.contains(.word)
         state.lastWasEmoji = cls.contains(.emoji)
         state.lastWasUnspaced = cls.contains(.unspaced)
+        // A character that folds to several ("㋁" -> "2月") is followed as its last one would be.
+        let written = out.bytes.count - start
+        if written > 1, written > Self.sequenceLength(out.bytes[start]) {
+            var k = out.bytes.count - 1
+            while out.bytes[k] & 0xC0 == 0x80 { k -= 1 }
+            let last = out.bytes.withUnsafeBufferPointer { Self.decodeValid($0, at: k) }
+            state.lastWasUnspaced = table.characterClass(of: last).contains(.unspaced)
+        }
         state.lastWasAlphabetic = alphabetic
     }
 
@@ -231,6 +243,12 @@ public struct Normaliser: Sendable {
         default:
             return (nil, 1)
         }
+    }
+
+    /// The length of the UTF-8 sequence that `lead` starts (in valid UTF-8).
+    @inline(__always)
+    static func sequenceLength(_ lead: UInt8) -> Int {
+        lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
     }
 
     /// Decodes the scalar that starts at `i` in already valid UTF-8 (the normalised text).

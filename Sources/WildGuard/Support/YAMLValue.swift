@@ -79,9 +79,18 @@ struct YAMLValue {
         return scalar.string
     }
 
+    /// The largest magnitude of a number in a taxonomy or policy. Numbers are weights, scores, caps
+    /// and thresholds, multiplied and added up for every listing: bounded, no sum can overflow to
+    /// infinity or NaN (which meets no threshold, so every listing would be allowed).
+    static let maxMagnitude = 1_000_000.0
+
     func double(_ what: String) throws(WildGuardError) -> Double {
         guard case .scalar(let scalar) = node, let value = Double(scalar.string) else {
             throw fail("\(what) must be a number")
+        }
+        // Double("inf") and Double("nan") parse.
+        guard value.isFinite, abs(value) <= Self.maxMagnitude else {
+            throw fail("\(what) must be a number between -1000000 and 1000000")
         }
         return value
     }
