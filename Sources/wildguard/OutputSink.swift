@@ -13,7 +13,7 @@ struct RecordEncoder: Sendable {
     func encode(_ record: ClassifiedRecord) -> [UInt8] {
         switch format {
         case .jsonl:
-            var w = JSONWriter()
+            var w = JSONWriter(capacity: 2_048)
             if let decision = record.decision {
                 DecisionJSON.write(decision, idJSON: record.idJSON, into: &w)
             } else {

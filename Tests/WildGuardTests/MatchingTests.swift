@@ -39,6 +39,38 @@ struct PatternAnalysisTests {
         #expect(found.map(\.0).sorted() == [0, 1, 2])
         #expect(found.first { $0.0 == 2 }?.1 == 6)
     }
+
+    /// Every occurrence of every literal, found naively.
+    static func naive(_ literals: [[UInt8]], _ text: [UInt8]) -> [[Int]] {
+        var found: [[Int]] = []
+        for (id, literal) in literals.enumerated() where !literal.isEmpty && literal.count <= text.count {
+            for start in 0...(text.count - literal.count) where Array(text[start..<start + literal.count]) == literal {
+                found.append([id, start + literal.count])
+            }
+        }
+        return found.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) }
+    }
+
+    @Test("finds what a naive search finds, through dense rows and sparse edges", arguments: [1, 3, 50, AhoCorasick.maxDenseStates])
+    func ahoCorasickAgreesWithNaiveSearch(denseStates: Int) {
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        // A small alphabet (with UTF-8 lead and continuation bytes) so that literals share
+        // prefixes and suffixes, and failure links chain.
+        let alphabet: [UInt8] = [0x61, 0x62, 0x63, 0x20, 0xD0, 0xB8, 0xE8]
+        for _ in 0..<20 {
+            let literals = (0..<40).map { _ in (0..<(1 + next(6))).map { _ in alphabet[next(alphabet.count)] } }
+            let text = (0..<300).map { _ in alphabet[next(alphabet.count)] }
+            let ac = AhoCorasick(literals: literals, maxDenseStates: denseStates)
+            var found: [[Int]] = []
+            text.withUnsafeBufferPointer { buffer in ac.scan(buffer) { found.append([$0, $1]) } }
+            found.sort { ($0[1], $0[0]) < ($1[1], $1[0]) }
+            #expect(found == Self.naive(literals, text))
+        }
+    }
 }
 
 @Suite("Matcher")
@@ -136,5 +168,33 @@ struct MatcherTests {
         let decision = Self.engine.classify("\(text) for sale")
         #expect(decision.signals.contains { $0.id == "product.ivory" })
         #expect(decision.signals.contains { $0.kind == .evasion && $0.evasion == kind })
+    }
+}
+
+@Suite("JSON writer")
+struct JSONWriterTests {
+    @Test("writes numbers as Swift prints them", arguments: [0, 1, -1, 2.5, -0.25, 0.1, 3.75, 12.34, 100, 1e6, -7.05, 1.005, 1.0 / 3, 123_456_789_012])
+    func numbers(value: Double) {
+        var w = JSONWriter()
+        w.number(value)
+        let written = String(decoding: w.bytes, as: UTF8.self)
+        let expected = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        #expect(written == expected)
+        #expect(Double(written) == value)
+    }
+
+    @Test("writes whole numbers digit by digit", arguments: [0, 7, 10, -10, 99, 1_000_000, Int.max, Int.min])
+    func integers(value: Int) {
+        var w = JSONWriter()
+        w.integer(value)
+        #expect(String(decoding: w.bytes, as: UTF8.self) == String(value))
+    }
+
+    @Test func nonFiniteNumbersAreNull() {
+        var w = JSONWriter()
+        w.number(.nan)
+        w.raw(",")
+        w.number(.infinity)
+        #expect(String(decoding: w.bytes, as: UTF8.self) == "null,null")
     }
 }

@@ -41,7 +41,8 @@ struct PolicyTests {
         let outcome = try evaluate([Self.signal(.product, ["strong"]), Self.signal(.intent)])
         #expect(outcome.action == .block)
         #expect(outcome.decidingRule == "SALE")
-        #expect(outcome.firedRules.map(\.rule.id) == ["ITEM", "SALE"])
+        let rules = try Policy(yaml: Self.policy, path: "test.yaml").rules
+        #expect(outcome.firedRules.map { rules[$0].id } == ["ITEM", "SALE"])
     }
 
     @Test func benignContextWinsWhenItComesFirst() throws {

@@ -12,9 +12,9 @@ public enum DecisionJSON {
         w.raw(",\"score\":")
         w.number(decision.score)
         w.raw(",\"reasons\":[")
-        for (i, reason) in decision.reasons.enumerated() {
+        for i in decision.reasons.indices {
             if i > 0 { w.raw(",") }
-            writeReason(reason, into: &w)
+            writeReason(decision.reasons[i], into: &w)
         }
         w.raw("],\"deciding_rule\":")
         if let rule = decision.decidingRule { w.string(rule) } else { w.raw("null") }
@@ -40,7 +40,11 @@ public enum DecisionJSON {
         w.string(reason.matched)
         w.raw(",\"span\":")
         if let span = reason.span {
-            w.raw("[\(span.lowerBound),\(span.upperBound)]")
+            w.raw("[")
+            w.integer(span.lowerBound)
+            w.raw(",")
+            w.integer(span.upperBound)
+            w.raw("]")
         } else {
             w.raw("null")
         }
@@ -76,7 +80,9 @@ public enum DecisionJSON {
     public static func writeError(idJSON: String, line: Int, message: String, into w: inout JSONWriter) {
         w.raw("{\"id\":")
         w.raw(idJSON)
-        w.raw(",\"decision\":\"error\",\"line\":\(line),\"error\":")
+        w.raw(",\"decision\":\"error\",\"line\":")
+        w.integer(line)
+        w.raw(",\"error\":")
         w.string(message)
         w.raw(",\"reasons\":[]}")
     }

@@ -4,6 +4,9 @@ public struct JSONWriter: Sendable {
 
     public init() {}
 
+    /// A writer whose buffer has room for `capacity` bytes (one allocation for a typical record).
+    public init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     public mutating func string(_ s: String) {
@@ -36,13 +39,47 @@ public struct JSONWriter: Sendable {
 
     public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
+    /// A number, as Swift prints it (the shortest text that reads back as the same `Double`).
+    /// Whole numbers and numbers with at most two decimals (every score) are written digit by
+    /// digit, without making a `String`.
     public mutating func number(_ d: Double) {
-        if d.isFinite && d == d.rounded() && abs(d) < 1e15 {
-            raw(String(Int(d)))
-        } else if d.isFinite {
-            raw(String(d))
+        guard d.isFinite else { raw("null"); return }
+        let hundredths = (d * 100).rounded()
+        if abs(hundredths) < 1e15, hundredths / 100 == d {
+            var cents = Int(hundredths)
+            if cents < 0 { bytes.append(UInt8(ascii: "-")); cents = -cents }
+            integer(cents / 100)
+            var fraction = cents % 100
+            if fraction != 0 {
+                bytes.append(UInt8(ascii: "."))
+                bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10))
+                fraction %= 10
+                if fraction != 0 { bytes.append(UInt8(ascii: "0") + UInt8(fraction)) }
+            }
         } else {
-            raw("null")
+            raw(String(d))
+        }
+    }
+
+    /// A whole number, digit by digit.
+    public mutating func integer(_ value: Int) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            // Int.min has no positive counterpart.
+            guard value != .min else { raw(String(value).dropFirst().description); return }
+            integer(-value)
+            return
+        }
+        if value < 10 { bytes.append(UInt8(ascii: "0") + UInt8(value)); return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var n = value
+            var k = 20
+            while n > 0 {
+                k -= 1
+                digits[k] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[k..<20]))
         }
     }
 

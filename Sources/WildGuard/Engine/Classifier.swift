@@ -154,16 +154,18 @@ public final class Classifier {
                 }
                 continue
             }
-            let entry = entries[Int(hit.entry)]
-            firstHit[Int(hit.entry)] = Int32(signals.count)
+            // Fields read one by one: binding the entry would copy (retain) all of it, examples
+            // and terms included.
+            let e = Int(hit.entry)
+            firstHit[e] = Int32(signals.count)
             touched.append(hit.entry)
-            var words = compiled.entryWords[Int(hit.entry)]
+            var words = compiled.entryWords[e]
             if let evasion = hit.evasion { words = words | evasionWords(evasion) }
             signals.append(Signal(
-                kind: entry.kind, id: entry.id, tags: entry.tags,
-                weight: entry.weight * (emoji ? engine.policy.emojiFactor : 1),
-                span: span, matched: original(input, span), evasion: hit.evasion, taxon: entry.taxon,
-                count: 1, location: entry.location, words: words, entryIndex: hit.entry))
+                kind: entries[e].kind, id: entries[e].id, tags: entries[e].tags,
+                weight: entries[e].weight * (emoji ? engine.policy.emojiFactor : 1),
+                span: span, matched: original(input, span), evasion: hit.evasion, taxon: entries[e].taxon,
+                count: 1, location: entries[e].location, words: words, entryIndex: hit.entry))
         }
         for kind in EvasionKind.allCases {
             guard let (span, attached) = evasions[kind] else { continue }
@@ -185,10 +187,10 @@ public final class Classifier {
             deciding = "limit.pcre2"
         }
         var order = Array(signals.indices)
+        // Compared in place: binding whole signals would copy (retain) every string in them.
         order.sort { a, b in
-            let sa = signals[a], sb = signals[b]
-            if sa.kind != sb.kind { return sa.kind < sb.kind }
-            return sa.span.lowerBound < sb.span.lowerBound
+            if signals[a].kind != signals[b].kind { return signals[a].kind < signals[b].kind }
+            return signals[a].span.lowerBound < signals[b].span.lowerBound
         }
         var reasons: [Reason] = order.map { i in
             let s = signals[i]
@@ -197,12 +199,13 @@ public final class Classifier {
                 span: s.span.isEmpty ? nil : s.span, score: outcome.signalScores[i], taxon: s.taxon,
                 evasion: s.evasion, tags: s.tags)
         }
-        for fired in outcome.firedRules {
-            reasons.append(Reason(
-                rule: fired.rule.id, kind: "rule", explanation: fired.rule.explanation, matched: "", span: nil,
-                score: fired.rule.score, taxon: nil, evasion: nil, tags: fired.rule.action.map { [$0.rawValue] } ?? []))
-        }
         let policy = engine.policy
+        for index in outcome.firedRules {
+            let rule = policy.rules[index]
+            reasons.append(Reason(
+                rule: rule.id, kind: "rule", explanation: rule.explanation, matched: "", span: nil,
+                score: rule.score, taxon: nil, evasion: nil, tags: rule.action.map { [$0.rawValue] } ?? []))
+        }
         return Decision(
             action: action, score: outcome.score, reasons: reasons, policy: policy.name,
             policyVersion: policy.version, taxonomyVersion: engine.taxonomy.version,

@@ -6,9 +6,13 @@
 /// time, and where failure links lead) get a full transition table, so a step from them is one
 /// lookup; deeper states keep sparse edges and fall back along failure links to a dense state.
 struct AhoCorasick: Sendable {
-    /// Full transition rows for states `0..<denseCount`: `dense[state << 8 | byte]`.
+    /// Full transition rows for states `0..<denseCount`, one column per byte class:
+    /// `dense[state * classCount + byteClass[byte]]`. Bytes that occur in no literal share one
+    /// class, so rows are shorter than 256 and more of them stay in cache.
     private let dense: [Int32]
     private let denseCount: Int
+    private let classCount: Int
+    private let byteClass: [UInt8]
     /// Sparse transitions of every state: `edgeStart[s]..<edgeStart[s + 1]`.
     private let edgeStart: [Int32]
     private let edgeBytes: [UInt8]
@@ -22,106 +26,156 @@ struct AhoCorasick: Sendable {
 
     var stateCount: Int { fail.count }
 
-    /// At most this many states get full rows (16 MiB of table).
+    /// At most this many states get full rows.
     static let maxDenseStates = 16_384
 
-    init(literals: [[UInt8]]) {
-        // 1. Trie, in insertion order.
-        var children: [[UInt8: Int32]] = [[:]]
-        var own: [[Int32]] = [[]]
+    /// Set in a transition (dense or sparse) whose target state has outputs: most steps land on
+    /// a state without any, and this spares them a lookup in `outputStart`.
+    private static let hasOutput: Int32 = Int32.min
+    private static let stateMask: Int32 = Int32.max
+
+    /// - Parameter maxDenseStates: How many of the shallowest states get full rows (tests use few,
+    ///   to exercise the sparse path).
+    init(literals: [[UInt8]], maxDenseStates: Int = AhoCorasick.maxDenseStates) {
+        // Built in flat arrays (no collection per state): a taxonomy makes a quarter of a million
+        // states, and this runs at every engine load.
+
+        // 1. Trie, each state's children in a list sorted by byte, literal ids per state too.
+        var firstChild: [Int32] = [-1]
+        var nextSibling: [Int32] = [-1]
+        var label: [UInt8] = [0]
+        var firstOwn: [Int32] = [-1]
+        var nextOwn = [Int32](repeating: -1, count: literals.count)
         for (id, literal) in literals.enumerated() where !literal.isEmpty {
             var state = 0
             for byte in literal {
-                if let next = children[state][byte] {
-                    state = Int(next)
-                } else {
-                    children.append([:])
-                    own.append([])
-                    let next = Int32(children.count - 1)
-                    children[state][byte] = next
-                    state = Int(next)
+                var previous: Int32 = -1
+                var child = firstChild[state]
+                while child >= 0 && label[Int(child)] < byte {
+                    previous = child
+                    child = nextSibling[Int(child)]
                 }
+                if child >= 0 && label[Int(child)] == byte {
+                    state = Int(child)
+                    continue
+                }
+                let created = Int32(label.count)
+                label.append(byte)
+                firstChild.append(-1)
+                firstOwn.append(-1)
+                nextSibling.append(child)
+                if previous >= 0 { nextSibling[Int(previous)] = created } else { firstChild[state] = created }
+                state = Int(created)
             }
-            own[state].append(Int32(id))
+            // Kept in insertion order: appended at the end of the state's list.
+            if firstOwn[state] < 0 {
+                firstOwn[state] = Int32(id)
+            } else {
+                var last = Int(firstOwn[state])
+                while nextOwn[last] >= 0 { last = Int(nextOwn[last]) }
+                nextOwn[last] = Int32(id)
+            }
         }
-        let count = children.count
+        let count = label.count
 
-        // 2. Renumber breadth first, so that shallow states come first.
-        var order: [Int] = [0]
+        // 2. Breadth first: state numbers, sparse edges (children in byte order get consecutive
+        // numbers), failure links, merged outputs and dense rows, in one pass. A state's failure
+        // state is shallower, so it has been finished by the time the state is reached.
+        var byteClass = [UInt8](repeating: 0, count: 256)
+        var classCount = 1
+        for byte in label.dropFirst() where byteClass[Int(byte)] == 0 {
+            byteClass[Int(byte)] = UInt8(classCount)
+            classCount += 1
+        }
+        let denseCount = max(1, min(count, maxDenseStates))
+        var dense = [Int32](repeating: 0, count: denseCount * classCount)
+        var order: [Int32] = [0]
         order.reserveCapacity(count)
-        var head = 0
-        while head < order.count {
-            let state = order[head]
-            head += 1
-            for (_, child) in children[state].sorted(by: { $0.key < $1.key }) { order.append(Int(child)) }
-        }
-        var renumber = [Int32](repeating: 0, count: count)
-        for (newIndex, old) in order.enumerated() { renumber[old] = Int32(newIndex) }
-        var edges = [[(UInt8, Int32)]](repeating: [], count: count)
-        var outs = [[Int32]](repeating: [], count: count)
-        for old in 0..<count {
-            let n = Int(renumber[old])
-            edges[n] = children[old].map { ($0.key, renumber[Int($0.value)]) }.sorted { $0.0 < $1.0 }
-            outs[n] = own[old]
-        }
-
-        // 3. Failure links and merged outputs, breadth first (= index order now).
-        var fail = [Int32](repeating: 0, count: count)
-        func child(_ state: Int, _ byte: UInt8) -> Int? {
-            for (b, t) in edges[state] where b == byte { return Int(t) }
-            return nil
-        }
-        for state in 0..<count {
-            for (byte, target) in edges[state] {
-                let t = Int(target)
-                if state == 0 {
-                    fail[t] = 0
-                } else {
-                    var f = Int(fail[state])
-                    while f != 0 && child(f, byte) == nil { f = Int(fail[f]) }
-                    let g = child(f, byte) ?? 0
-                    fail[t] = Int32(g == t ? 0 : g)
-                }
-                outs[t].append(contentsOf: outs[Int(fail[t])])
-            }
-        }
-
-        // 4. Dense rows for the shallowest states: goto where there is an edge, else the row of
-        // the failure state (already complete: it is shallower, so it comes earlier).
-        let denseCount = min(count, Self.maxDenseStates)
-        var dense = [Int32](repeating: 0, count: denseCount << 8)
-        for state in 0..<denseCount {
-            let base = state << 8
-            if state != 0 {
-                let f = Int(fail[state])
-                if f < denseCount {
-                    for b in 0..<256 { dense[base | b] = dense[f << 8 | b] }
-                }
-            }
-            for (byte, target) in edges[state] { dense[base | Int(byte)] = target }
-        }
-
-        // 5. Flatten.
         var edgeStart: [Int32] = []
         var edgeBytes: [UInt8] = []
         var edgeTargets: [Int32] = []
+        var fail = [Int32](repeating: 0, count: count)
         var outputStart: [Int32] = []
         var outputs: [Int32] = []
         edgeStart.reserveCapacity(count + 1)
+        edgeBytes.reserveCapacity(count)
+        edgeTargets.reserveCapacity(count)
         outputStart.reserveCapacity(count + 1)
-        for state in 0..<count {
-            edgeStart.append(Int32(edgeBytes.count))
-            for (byte, target) in edges[state] {
-                edgeBytes.append(byte)
-                edgeTargets.append(target)
+
+        // The state reached from `state` (already numbered and finished) on `byte`.
+        func step(_ state: Int, _ byte: UInt8) -> Int {
+            var state = state
+            while state >= denseCount {
+                var k = Int(edgeStart[state])
+                let upper = state + 1 < edgeStart.count ? Int(edgeStart[state + 1]) : edgeBytes.count
+                while k < upper {
+                    if edgeBytes[k] == byte { return Int(edgeTargets[k]) }
+                    k += 1
+                }
+                state = Int(fail[state])
             }
+            return Int(dense[state * classCount + Int(byteClass[Int(byte)])])
+        }
+
+        var head = 0
+        while head < order.count {
+            let n = head
+            let old = Int(order[head])
+            head += 1
+            // Outputs: its own literals, then those of its failure state.
             outputStart.append(Int32(outputs.count))
-            outputs.append(contentsOf: outs[state])
+            var own = firstOwn[old]
+            while own >= 0 {
+                outputs.append(own)
+                own = nextOwn[Int(own)]
+            }
+            if n != 0 {
+                let f = Int(fail[n])
+                let lower = Int(outputStart[f])
+                let upper = f + 1 < outputStart.count ? Int(outputStart[f + 1]) : outputs.count
+                // One by one: appending a slice of the array to itself would copy the whole array.
+                for k in lower..<upper { outputs.append(outputs[k]) }
+            }
+            // Edges: children numbered in byte order, after every state already queued.
+            edgeStart.append(Int32(edgeBytes.count))
+            var child = firstChild[old]
+            while child >= 0 {
+                edgeBytes.append(label[Int(child)])
+                edgeTargets.append(Int32(order.count))
+                order.append(child)
+                child = nextSibling[Int(child)]
+            }
+            // Dense row: the failure state's row, overridden by this state's own edges.
+            if n < denseCount {
+                let base = n * classCount
+                if n != 0 {
+                    let f = Int(fail[n])
+                    if f < denseCount {
+                        for c in 0..<classCount { dense[base + c] = dense[f * classCount + c] }
+                    }
+                }
+                for k in Int(edgeStart[n])..<edgeBytes.count {
+                    dense[base + Int(byteClass[Int(edgeBytes[k])])] = edgeTargets[k]
+                }
+            }
+            // Failure links of the children: where the failure state goes on the same byte.
+            for k in Int(edgeStart[n])..<edgeBytes.count {
+                let target = Int(edgeTargets[k])
+                fail[target] = n == 0 ? 0 : Int32(step(Int(fail[n]), edgeBytes[k]))
+            }
         }
         edgeStart.append(Int32(edgeBytes.count))
         outputStart.append(Int32(outputs.count))
+        // Mark the transitions into states that have outputs.
+        func flagged(_ target: Int32) -> Int32 {
+            outputStart[Int(target)] < outputStart[Int(target) + 1] ? target | Self.hasOutput : target
+        }
+        for i in dense.indices { dense[i] = flagged(dense[i]) }
+        for i in edgeTargets.indices { edgeTargets[i] = flagged(edgeTargets[i]) }
         self.dense = dense
         self.denseCount = denseCount
+        self.classCount = classCount
+        self.byteClass = byteClass
         self.edgeStart = edgeStart
         self.edgeBytes = edgeBytes
         self.edgeTargets = edgeTargets
@@ -136,6 +190,7 @@ struct AhoCorasick: Sendable {
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
         // Raw buffers for the whole scan: no bounds checks, retains or exclusivity checks per byte.
         dense.withUnsafeBufferPointer { dense in
+        byteClass.withUnsafeBufferPointer { byteClass in
         edgeStart.withUnsafeBufferPointer { edgeStart in
         edgeBytes.withUnsafeBufferPointer { edgeBytes in
         edgeTargets.withUnsafeBufferPointer { edgeTargets in
@@ -143,30 +198,27 @@ struct AhoCorasick: Sendable {
         outputStart.withUnsafeBufferPointer { outputStart in
         outputs.withUnsafeBufferPointer { outputs in
             let denseCount = self.denseCount
+            let classCount = self.classCount
             var state = 0
             for i in 0..<bytes.count {
                 let byte = bytes[i]
                 // A deep state: its own edge, else fall back until a dense row answers.
-                var consumed = false
+                var next: Int32 = -1
                 while state >= denseCount {
                     var k = Int(edgeStart[state])
                     let upper = Int(edgeStart[state + 1])
-                    var found = -1
                     while k < upper {
                         let b = edgeBytes[k]
-                        if b == byte { found = Int(edgeTargets[k]); break }
+                        if b == byte { next = edgeTargets[k]; break }
                         if b > byte { break }
                         k += 1
                     }
-                    if found >= 0 {
-                        state = found
-                        consumed = true
-                        break
-                    }
+                    if next != -1 { break }
                     state = Int(fail[state])
                 }
-                if !consumed { state = Int(dense[state << 8 | Int(byte)]) }
-                if state == 0 { continue }
+                if next == -1 { next = dense[state * classCount + Int(byteClass[Int(byte)])] }
+                state = Int(next & Self.stateMask)
+                guard next < 0 else { continue }
                 var k = Int(outputStart[state])
                 let upper = Int(outputStart[state + 1])
                 while k < upper {
@@ -174,6 +226,6 @@ struct AhoCorasick: Sendable {
                     k += 1
                 }
             }
-        }}}}}}}
+        }}}}}}}}
     }
 }

@@ -24,6 +24,8 @@ struct CompiledPolicy: Sendable {
         var all: [CompiledSelector]
         var any: [CompiledSelector]
         var none: [CompiledSelector]
+        var score: Double
+        var action: Action?
     }
 
     let rules: [CompiledRule]
@@ -83,7 +85,7 @@ struct CompiledPolicy: Sendable {
             return CompiledSelector(tests: tests, rule: nil)
         }
         kindScores = SignalKind.allCases.map { policy.kindScores[$0] }
-        rules = policy.rules.map { CompiledRule(all: $0.all.map(compile), any: $0.any.map(compile), none: $0.none.map(compile)) }
+        rules = policy.rules.map { CompiledRule(all: $0.all.map(compile), any: $0.any.map(compile), none: $0.none.map(compile), score: $0.score, action: $0.action) }
         self.entryWords = entryWords
         self.evasionWords = evasionWords
         self.attachedEvasionWords = attachedEvasionWords

@@ -12,9 +12,18 @@ struct PolicyEvaluator: Sendable {
     struct Outcome {
         var action: Action
         var score: Double
-        var firedRules: [(rule: Policy.Rule, index: Int)]
+        /// Indices into `policy.rules` of the rules that fired, in policy order.
+        var firedRules: [Int]
         var signalScores: [Double]
         var decidingRule: String?
+    }
+
+    /// What a selector looks at in a signal, copied out once per listing so that testing the
+    /// rules touches no strings and retains nothing.
+    private struct SignalBits {
+        var kind: SignalKind
+        var words: TagSet
+        var entry: Int32
     }
 
     func evaluate(_ signals: [Signal]) -> Outcome {
@@ -23,11 +32,12 @@ struct PolicyEvaluator: Sendable {
         var total = 0.0
         withUnsafeTemporaryAllocation(of: Double.self, capacity: kindCount) { perKind in
             perKind.initialize(repeating: 0)
-            for (i, signal) in signals.enumerated() {
-                guard let kindScore = compiled.kindScores[signal.kind.index] else { continue }
-                let score = kindScore.score * signal.weight
+            for i in signals.indices {
+                let kind = signals[i].kind
+                guard let kindScore = compiled.kindScores[kind.index] else { continue }
+                let score = kindScore.score * signals[i].weight
                 signalScores[i] = score
-                perKind[signal.kind.index] += score
+                perKind[kind.index] += score
             }
             for k in 0..<kindCount {
                 guard let kindScore = compiled.kindScores[k] else { continue }
@@ -35,33 +45,40 @@ struct PolicyEvaluator: Sendable {
             }
         }
 
-        var firedRules: [(rule: Policy.Rule, index: Int)] = []
-        var decided: (Action, String)?
-        withUnsafeTemporaryAllocation(of: Bool.self, capacity: policy.rules.count) { fired in
-            fired.initialize(repeating: false)
-            for (index, rule) in policy.rules.enumerated() {
-                func holds(_ selector: CompiledPolicy.CompiledSelector) -> Bool {
-                    if let ref = selector.rule { return fired[ref] }
-                    for signal in signals {
-                        let words = signal.words.isEmpty ? compiled.words(for: signal) : signal.words
-                        if selector.matches(kind: signal.kind, words: words, entry: signal.entryIndex) { return true }
-                    }
-                    return false
-                }
-                let compiledRule = compiled.rules[index]
-                guard compiledRule.all.allSatisfy(holds),
-                    compiledRule.any.isEmpty || compiledRule.any.contains(where: holds),
-                    !compiledRule.none.contains(where: holds)
-                else { continue }
-                fired[index] = true
-                firedRules.append((rule, index))
-                total += rule.score
-                if decided == nil, let action = rule.action { decided = (action, rule.id) }
+        var firedRules: [Int] = []
+        var decided: Int?
+        let rules = compiled.rules
+        withUnsafeTemporaryAllocation(of: SignalBits.self, capacity: signals.count) { bits in
+            for i in signals.indices {
+                let words = signals[i].words.isEmpty ? compiled.words(for: signals[i]) : signals[i].words
+                bits.initializeElement(at: i, to: SignalBits(kind: signals[i].kind, words: words, entry: signals[i].entryIndex))
             }
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: rules.count) { fired in
+                fired.initialize(repeating: false)
+                for index in rules.indices {
+                    func holds(_ selector: CompiledPolicy.CompiledSelector) -> Bool {
+                        if let ref = selector.rule { return fired[ref] }
+                        for signal in bits where selector.matches(kind: signal.kind, words: signal.words, entry: signal.entry) {
+                            return true
+                        }
+                        return false
+                    }
+                    let rule = rules[index]
+                    guard rule.all.allSatisfy(holds),
+                        rule.any.isEmpty || rule.any.contains(where: holds),
+                        !rule.none.contains(where: holds)
+                    else { continue }
+                    fired[index] = true
+                    firedRules.append(index)
+                    total += rule.score
+                    if decided == nil, rule.action != nil { decided = index }
+                }
+            }
+            bits.deinitialize()
         }
         let action: Action
-        if let decided {
-            action = decided.0
+        if let decided, let decidingAction = rules[decided].action {
+            action = decidingAction
         } else if total >= policy.blockThreshold {
             action = .block
         } else if total >= policy.reviewThreshold {
@@ -70,6 +87,6 @@ struct PolicyEvaluator: Sendable {
             action = .allow
         }
         return Outcome(action: action, score: (total * 100).rounded() / 100, firedRules: firedRules,
-                       signalScores: signalScores, decidingRule: decided?.1)
+                       signalScores: signalScores, decidingRule: decided.map { policy.rules[$0].id })
     }
 }

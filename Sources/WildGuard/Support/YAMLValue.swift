@@ -11,7 +11,9 @@ struct YAMLValue {
 
     static func parse(_ text: String, path: String) throws(WildGuardError) -> YAMLValue {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // The basic resolver tags every scalar as a string: this schema converts numbers itself,
+            // and resolving implicit tags (a regular expression per scalar) was most of the parse.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw WildGuardError.invalid(path: path, line: 1, reason: "the file is empty")
             }
             return YAMLValue(node: node, path: path)
@@ -102,10 +104,13 @@ struct YAMLValue {
         return value
     }
 
+    /// How YAML writes "nothing" as a plain scalar (`key:`, `key: ~`, `key: null`).
+    private static let nulls: Set<String> = ["", "~", "null", "Null", "NULL"]
+
     func sequence(_ what: String) throws(WildGuardError) -> [YAMLValue] {
         switch node {
         case .sequence(let sequence): return sequence.map { YAMLValue(node: $0, path: path) }
-        case .scalar(let scalar) where scalar.string.isEmpty && scalar.tag.description.hasSuffix("null"):
+        case .scalar(let scalar) where scalar.style == .plain && Self.nulls.contains(scalar.string):
             return []
         default: throw fail("\(what) must be a list")
         }
