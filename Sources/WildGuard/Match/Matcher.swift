@@ -189,7 +189,7 @@ final class Matcher: Sendable {
     private func isBoundary(before start: Int, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         guard start > 0 else { return true }
         let previous = buffer[start - 1]
-        if previous < 0x80 { return !Normaliser.asciiWord[Int(previous)] }
+        if previous < 0x80 { return !Normaliser.isASCIIWord(UInt8(truncatingIfNeeded: previous)) }
         var k = start - 1
         while k > 0 && buffer[k] & 0xC0 == 0x80 { k -= 1 }
         let scalar = Normaliser.decodeValid(buffer, at: k)
@@ -200,7 +200,7 @@ final class Matcher: Sendable {
     private func isBoundary(at end: Int, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         guard end < buffer.count else { return true }
         let next = buffer[end]
-        if next < 0x80 { return !Normaliser.asciiWord[Int(next)] }
+        if next < 0x80 { return !Normaliser.isASCIIWord(UInt8(truncatingIfNeeded: next)) }
         let scalar = Normaliser.decodeValid(buffer, at: end)
         return !table.characterClass(of: scalar).contains(.spaced)
     }

@@ -108,7 +108,7 @@ public struct Normaliser: Sendable {
 
     @inline(__always)
     private func appendASCII(_ byte: UInt8, at i: Int, state: inout State, out: inout Buffers, output: NormalisedText) {
-        let folded = Self.asciiFold[Int(byte)]
+        let folded = Self.asciiFold(byte)
         if folded == 0 {
             if !state.pendingSpace && !out.bytes.isEmpty {
                 state.pendingSpace = true
@@ -120,7 +120,7 @@ public struct Normaliser: Sendable {
             return
         }
         flushSpace(&state, out: &out)
-        let isWord = Self.asciiWord[Int(byte)]
+        let isWord = Self.isASCIIWord(byte)
         if isWord, let invisible = state.invisibleAfterWord {
             output.evidence.append(.init(kind: .invisible, span: invisible))
         }
@@ -196,18 +196,19 @@ public struct Normaliser: Sendable {
 
     // MARK: - ASCII
 
-    /// Folded byte for each ASCII byte, 0 for bytes that become a space.
-    static let asciiFold: [UInt8] = (0..<128).map { b in
-        switch UInt8(b) {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return UInt8(b) | 0x20
-        case 0x00...0x20, 0x7F, UInt8(ascii: "-"), UInt8(ascii: "_"): return 0
-        default: return UInt8(b)
-        }
+    /// The folded byte of an ASCII byte, 0 for bytes that become a space. Arithmetic rather than
+    /// a table: a global table costs a lazy-initialisation check on every byte.
+    @inline(__always)
+    static func asciiFold(_ b: UInt8) -> UInt8 {
+        if b &- UInt8(ascii: "A") < 26 { return b | 0x20 }
+        if b <= 0x20 || b == 0x7F || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") { return 0 }
+        return b
     }
 
-    static let asciiWord: [Bool] = (0..<128).map { b in
-        let c = UInt8(b)
-        return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+    /// Whether an ASCII byte is a letter or digit.
+    @inline(__always)
+    static func isASCIIWord(_ b: UInt8) -> Bool {
+        b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26
     }
 
     // MARK: - UTF-8

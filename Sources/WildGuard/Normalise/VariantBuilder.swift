@@ -32,24 +32,19 @@ struct VariantBuilder: Sendable {
         cyrillicLookalikes = reverse
     }
 
-    /// Leetspeak substitutions: the letter each ASCII digit or symbol stands for (0 for none).
-    static let leetTable: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 128)
-        let pairs: [(Character, Character)] = [
-            ("0", "o"), ("1", "i"), ("3", "e"), ("4", "a"), ("5", "s"), ("7", "t"), ("@", "a"), ("$", "s"),
-            ("!", "i"), ("|", "l"),
-        ]
-        for (from, to) in pairs {
-            if let f = from.asciiValue, let t = to.asciiValue { table[Int(f)] = t }
-        }
-        return table
-    }()
-
+    /// Leetspeak substitutions: the letter an ASCII digit or symbol stands for, nil for none.
     @inline(__always)
     static func leet(_ b: UInt8) -> UInt8? {
-        guard b < 0x80 else { return nil }
-        let letter = leetTable[Int(b)]
-        return letter == 0 ? nil : letter
+        switch b {
+        case UInt8(ascii: "0"): UInt8(ascii: "o")
+        case UInt8(ascii: "1"), UInt8(ascii: "!"): UInt8(ascii: "i")
+        case UInt8(ascii: "3"): UInt8(ascii: "e")
+        case UInt8(ascii: "4"), UInt8(ascii: "@"): UInt8(ascii: "a")
+        case UInt8(ascii: "5"), UInt8(ascii: "$"): UInt8(ascii: "s")
+        case UInt8(ascii: "7"): UInt8(ascii: "t")
+        case UInt8(ascii: "|"): UInt8(ascii: "l")
+        default: nil
+        }
     }
 
     /// Punctuation sellers put between letters ("i.v.o.r.y").
@@ -192,7 +187,7 @@ struct VariantBuilder: Sendable {
         scalars(token, text) { _, _, scalar in
             if (0x0400...0x04FF).contains(scalar) {
                 cyrillic += 1
-            } else if scalar < 0x80, Normaliser.asciiWord[Int(scalar)], !(0x30...0x39).contains(scalar) {
+            } else if scalar < 0x80, Normaliser.isASCIIWord(UInt8(truncatingIfNeeded: scalar)), !(0x30...0x39).contains(scalar) {
                 latin += 1
                 if cyrillicLookalikes[UInt8(scalar)] == nil { unmatched = true }
             }
@@ -238,7 +233,7 @@ struct VariantBuilder: Sendable {
             if count == 1 {
                 let cls = table.characterClass(of: scalar)
                 letter = cls.contains(.word) && cls.contains(.spaced) && !cls.contains(.digit)
-            } else if scalar >= 0x80 || Normaliser.asciiWord[Int(scalar)] {
+            } else if scalar >= 0x80 || Normaliser.isASCIIWord(UInt8(truncatingIfNeeded: scalar)) {
                 trailingPunctuation = false
             }
         }
@@ -263,6 +258,12 @@ struct VariantBuilder: Sendable {
     }
 
     private func examine(_ token: Range<Int>, _ text: NormalisedText, _ input: UnsafeBufferPointer<UInt8>) -> Rewrite {
+        // Most words are plain lower-case ASCII letters: no other script, digit or symbol, so
+        // nothing to rewrite and no evidence to note.
+        let plain = text.bytes.withUnsafeBufferPointer { bytes in
+            bytes[token].allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+        }
+        if plain { return .keep }
         var latin = 0
         var foreign = 0
         var leet = 0
@@ -346,7 +347,7 @@ struct VariantBuilder: Sendable {
         while end < token.upperBound, bytes[end] >= 0x61 && bytes[end] <= 0x7A { end += 1 }
         guard end > k, end - k <= 4 else { return false }
         // A unit is a whole word: "5kg" or "5kg," but not the "v" of "1v0ry".
-        if end < token.upperBound, Normaliser.asciiWord[Int(bytes[end] & 0x7F)] || bytes[end] >= 0x80 { return false }
+        if end < token.upperBound, Normaliser.isASCIIWord(bytes[end] & 0x7F) || bytes[end] >= 0x80 { return false }
         let word = String(decoding: bytes[k..<end], as: UTF8.self)
         return Self.units.contains(word)
     }
@@ -366,7 +367,7 @@ struct VariantBuilder: Sendable {
         // Trailing punctuation ("1v0ry!") is not part of the word.
         var upper = token.upperBound
         while upper > token.lowerBound, text.bytes[upper - 1] < 0x80,
-            !Normaliser.asciiWord[Int(text.bytes[upper - 1])], text.bytes[upper - 1] != UInt8(ascii: "$")
+            !Normaliser.isASCIIWord(text.bytes[upper - 1]), text.bytes[upper - 1] != UInt8(ascii: "$")
         {
             upper -= 1
         }
