@@ -132,7 +132,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             for (i, line) in corpusJSONL.enumerated() {
                 let record = line.withUnsafeBufferPointer { parser.parse($0, number: i + 1) }
-                var writer = JSONWriter()
+                var writer = JSONWriter(capacity: 4_096)
                 DecisionJSON.write(classifier.classify(record.text ?? ""), idJSON: record.idJSON, into: &writer)
                 blackHole(writer.bytes)
             }
@@ -144,7 +144,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let out = engine.parallelMap(count: corpusJSONL.count, jobs: 2) { classifier, i in
                 let record = corpusJSONL[i].withUnsafeBufferPointer { parser.parse($0, number: i + 1) }
-                var writer = JSONWriter()
+                var writer = JSONWriter(capacity: 4_096)
                 DecisionJSON.write(classifier.classify(record.text ?? ""), idJSON: record.idJSON, into: &writer)
                 return writer.bytes.count
             }

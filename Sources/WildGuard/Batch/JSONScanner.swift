@@ -65,6 +65,7 @@ public struct JSONRecord: Sendable {
         mutating func object() throws(JSONError) -> [(key: String, value: Value)] {
             try expect(UInt8(ascii: "{"), "'{'")
             var fields: [(key: String, value: Value)] = []
+            fields.reserveCapacity(4)
             skipSpace()
             if peek == UInt8(ascii: "}") { i += 1; return fields }
             while true {

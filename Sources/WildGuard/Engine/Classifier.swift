@@ -7,6 +7,12 @@ public final class Classifier {
     /// For each taxonomy entry: the index of its signal in the listing being classified, or -1.
     private var firstHit: [Int32]
     private var touched: [Int32] = []
+    /// Indices of hits that a longer hit contains, reused from listing to listing.
+    private var dropped: [Int] = []
+    /// The decide stage's buffers, reused from listing to listing.
+    private var signalScores: [Double] = []
+    private var firedRules: [Int] = []
+    private var order: [Int] = []
 
     init(engine: Engine) {
         self.engine = engine
@@ -65,30 +71,33 @@ public final class Classifier {
     /// whatever its kind: the phrase explains the word ("ivory" in "vegetable ivory", "tiger" in
     /// "Tiger Balm").
     private func dropContainedHits(_ scratch: MatchScratch) {
-        let hits = scratch.hits
-        guard hits.count > 1 else { return }
+        let count = scratch.hits.count
+        guard count > 1 else { return }
         let entries = engine.taxonomy.entries
-        var drop: [Int] = []
-        for i in hits.indices {
-            let a = hits[i]
+        dropped.removeAll(keepingCapacity: true)
+        for i in 0..<count {
+            let a = scratch.hits[i]
             let kind = entries[Int(a.entry)].kind
-            for j in hits.indices where j != i && hits[j].entry != a.entry {
-                let b = hits[j]
+            for j in 0..<count where j != i && scratch.hits[j].entry != a.entry {
+                let b = scratch.hits[j]
                 let other = entries[Int(b.entry)].kind
                 guard b.range.count > a.range.count, b.range.lowerBound <= a.range.lowerBound,
                     b.range.upperBound >= a.range.upperBound, other == kind || other == .benign
                 else { continue }
-                drop.append(i)
+                dropped.append(i)
                 break
             }
         }
-        guard !drop.isEmpty else { return }
+        guard !dropped.isEmpty else { return }
+        // Compacted in place: the hit buffer keeps its capacity from listing to listing.
         var k = 0
-        scratch.hits.removeAll(keepingCapacity: true)
-        for (i, hit) in hits.enumerated() {
-            if k < drop.count && drop[k] == i { k += 1; continue }
-            scratch.hits.append(hit)
+        var write = 0
+        for read in 0..<count {
+            if k < dropped.count && dropped[k] == read { k += 1; continue }
+            scratch.hits[write] = scratch.hits[read]
+            write += 1
         }
+        scratch.hits.removeLast(count - write)
     }
 
     /// Ids of the entries whose terms or patterns match `listing` (before overlapping hits are
@@ -121,6 +130,8 @@ public final class Classifier {
 
     private func collectSignals(scratch: MatchScratch, input: UnsafeBufferPointer<UInt8>) -> [Signal] {
         var signals: [Signal] = []
+        // Room for every hit, every kind of disguise and the engine's own signals: one allocation.
+        signals.reserveCapacity(scratch.hits.count + EvasionKind.allCases.count + 3)
         for entry in touched { firstHit[Int(entry)] = -1 }
         touched.removeAll(keepingCapacity: true)
         var evasions = EvasionSlots()
@@ -178,7 +189,7 @@ public final class Classifier {
     }
 
     private func decide(_ signals: [Signal], limitExceeded: Bool) -> Decision {
-        let outcome = engine.evaluator.evaluate(signals)
+        let outcome = engine.evaluator.evaluate(signals, signalScores: &signalScores, firedRules: &firedRules)
         var action = outcome.action
         var deciding = outcome.decidingRule
         // A listing that was not fully screened is never simply let through.
@@ -186,25 +197,26 @@ public final class Classifier {
             action = .review
             deciding = "limit.pcre2"
         }
-        var order = Array(signals.indices)
+        order.removeAll(keepingCapacity: true)
+        order.append(contentsOf: signals.indices)
         // Compared in place: binding whole signals would copy (retain) every string in them.
         order.sort { a, b in
             if signals[a].kind != signals[b].kind { return signals[a].kind < signals[b].kind }
             return signals[a].span.lowerBound < signals[b].span.lowerBound
         }
-        var reasons: [Reason] = order.map { i in
-            let s = signals[i]
-            return Reason(
-                rule: s.id, kind: s.kind.rawValue, explanation: explanation(of: s), matched: s.matched,
-                span: s.span.isEmpty ? nil : s.span, score: outcome.signalScores[i], taxon: s.taxon,
-                evasion: s.evasion, tags: s.tags)
+        var reasons: [Reason] = []
+        reasons.reserveCapacity(signals.count + firedRules.count)
+        for i in order {
+            reasons.append(Reason(
+                rule: signals[i].id, kind: signals[i].kind.rawValue, explanation: explanation(of: signals[i]),
+                matched: signals[i].matched, span: signals[i].span.isEmpty ? nil : signals[i].span,
+                score: signalScores[i], taxon: signals[i].taxon, evasion: signals[i].evasion, tags: signals[i].tags))
         }
         let policy = engine.policy
-        for index in outcome.firedRules {
-            let rule = policy.rules[index]
+        for index in firedRules {
             reasons.append(Reason(
-                rule: rule.id, kind: "rule", explanation: rule.explanation, matched: "", span: nil,
-                score: rule.score, taxon: nil, evasion: nil, tags: rule.action.map { [$0.rawValue] } ?? []))
+                rule: policy.rules[index].id, kind: "rule", explanation: policy.rules[index].explanation, matched: "",
+                span: nil, score: policy.rules[index].score, taxon: nil, evasion: nil, tags: compiled.rules[index].tags))
         }
         return Decision(
             action: action, score: outcome.score, reasons: reasons, policy: policy.name,

@@ -26,6 +26,8 @@ struct CompiledPolicy: Sendable {
         var none: [CompiledSelector]
         var score: Double
         var action: Action?
+        /// The tags of the rule's reason (its action, if any), made once rather than per listing.
+        var tags: [String]
     }
 
     let rules: [CompiledRule]
@@ -85,7 +87,7 @@ struct CompiledPolicy: Sendable {
             return CompiledSelector(tests: tests, rule: nil)
         }
         kindScores = SignalKind.allCases.map { policy.kindScores[$0] }
-        rules = policy.rules.map { CompiledRule(all: $0.all.map(compile), any: $0.any.map(compile), none: $0.none.map(compile), score: $0.score, action: $0.action) }
+        rules = policy.rules.map { CompiledRule(all: $0.all.map(compile), any: $0.any.map(compile), none: $0.none.map(compile), score: $0.score, action: $0.action, tags: $0.action.map { [$0.rawValue] } ?? []) }
         self.entryWords = entryWords
         self.evasionWords = evasionWords
         self.attachedEvasionWords = attachedEvasionWords

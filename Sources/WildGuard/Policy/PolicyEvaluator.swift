@@ -27,7 +27,21 @@ struct PolicyEvaluator: Sendable {
     }
 
     func evaluate(_ signals: [Signal]) -> Outcome {
-        var signalScores = [Double](repeating: 0, count: signals.count)
+        var signalScores: [Double] = []
+        var firedRules: [Int] = []
+        let verdict = evaluate(signals, signalScores: &signalScores, firedRules: &firedRules)
+        return Outcome(action: verdict.action, score: verdict.score, firedRules: firedRules,
+                       signalScores: signalScores, decidingRule: verdict.decidingRule)
+    }
+
+    /// The same, writing the per-signal scores and the fired rules into buffers the caller keeps
+    /// from listing to listing (no allocation once they have grown).
+    func evaluate(
+        _ signals: [Signal], signalScores: inout [Double], firedRules: inout [Int]
+    ) -> (action: Action, score: Double, decidingRule: String?) {
+        signalScores.removeAll(keepingCapacity: true)
+        signalScores.append(contentsOf: repeatElement(0, count: signals.count))
+        firedRules.removeAll(keepingCapacity: true)
         let kindCount = SignalKind.allCases.count
         var total = 0.0
         withUnsafeTemporaryAllocation(of: Double.self, capacity: kindCount) { perKind in
@@ -45,7 +59,6 @@ struct PolicyEvaluator: Sendable {
             }
         }
 
-        var firedRules: [Int] = []
         var decided: Int?
         let rules = compiled.rules
         withUnsafeTemporaryAllocation(of: SignalBits.self, capacity: signals.count) { bits in
@@ -86,7 +99,6 @@ struct PolicyEvaluator: Sendable {
         } else {
             action = .allow
         }
-        return Outcome(action: action, score: (total * 100).rounded() / 100, firedRules: firedRules,
-                       signalScores: signalScores, decidingRule: decided.map { policy.rules[$0].id })
+        return (action, (total * 100).rounded() / 100, decided.map { policy.rules[$0].id })
     }
 }
