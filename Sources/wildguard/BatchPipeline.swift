@@ -5,6 +5,10 @@ import WildGuard
 struct ClassifiedRecord: Sendable {
     var line: Int
     var idJSON: String
+    /// The decision's action (nil for a record that could not be read).
+    var action: Action?
+    /// The whole decision, kept only for callers that look at each record (`each`); a plain
+    /// classify run only needs the encoded bytes and the action.
     var decision: Decision?
     var error: String?
     var fields: [(key: String, value: JSONRecord.Value)]
@@ -32,6 +36,7 @@ struct BatchPipeline {
             if block.isEmpty { break }
             let parser = self.parser
             let keepText = self.keepText
+            let keepRecord = each != nil
             let results = engine.parallelMap(count: block.count, jobs: jobs) { classifier, i in
                 let record: InputRecord
                 switch block[i] {
@@ -40,14 +45,18 @@ struct BatchPipeline {
                 case .parsed(let parsed):
                     record = parsed
                 }
-                var out = ClassifiedRecord(line: record.line, idJSON: record.idJSON, decision: nil, error: record.error,
-                                           fields: record.fields, text: keepText ? record.text : nil, encoded: [])
+                var out = ClassifiedRecord(line: record.line, idJSON: record.idJSON, action: nil, decision: nil,
+                                           error: record.error, fields: keepRecord ? record.fields : [],
+                                           text: keepText ? record.text : nil, encoded: [])
                 if let text = record.text {
                     var decision = classifier.classify(text)
                     if record.replacedInvalidUTF8 { decision.noteInvalidUTF8() }
+                    out.action = decision.action
                     out.decision = decision
                 }
                 if let encoder { out.encoded = encoder.encode(out) }
+                // Freed here, on the worker, rather than kept until the block is written.
+                if !keepRecord { out.decision = nil }
                 return out
             }
             for result in results {
@@ -72,7 +81,7 @@ struct RunSummary {
     mutating func count(_ record: ClassifiedRecord) {
         records += 1
         lastLine = record.line
-        if let decision = record.decision { byAction[decision.action, default: 0] += 1 } else { errors += 1 }
+        if let action = record.action { byAction[action, default: 0] += 1 } else { errors += 1 }
     }
 
     var line: String {

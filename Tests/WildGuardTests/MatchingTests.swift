@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WildGuard
 
@@ -188,6 +189,35 @@ struct JSONWriterTests {
         var w = JSONWriter()
         w.integer(value)
         #expect(String(decoding: w.bytes, as: UTF8.self) == String(value))
+    }
+
+    /// Escapes one byte at a time, as RFC 8259 asks: the reference for the word-at-a-time writer.
+    static func referenceEscape(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            case 0..<0x20, 0x7F: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func escapesEveryASCIICharacterAtEveryPositionInAWord() {
+        // Each character alone, and at each of the eight positions of a checked word, with plain
+        // text and multi-byte text around it.
+        for value in 0..<0x80 {
+            let c = String(UnicodeScalar(UInt8(value)))
+            for prefix in ["", "a", "abcdefg", "abcdefgh", "ivory é象牙 "] {
+                let text = prefix + c + "tail of the string"
+                #expect(JSONWriter.quoted(text) == Self.referenceEscape(text), "byte \(value) after '\(prefix)'")
+            }
+        }
     }
 
     @Test func nonFiniteNumbersAreNull() {

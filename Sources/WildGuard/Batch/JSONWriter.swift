@@ -7,19 +7,28 @@ public struct JSONWriter: Sendable {
     /// A writer whose buffer has room for `capacity` bytes (one allocation for a typical record).
     public init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
-    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
     public mutating func string(_ s: String) {
         bytes.append(0x22)
         var text = s
         text.withUTF8 { utf8 in
-            // Copy runs of plain bytes at once; escape only what RFC 8259 requires.
+            guard let base = utf8.baseAddress else { return }
+            // Copy runs of plain bytes at once; escape only what RFC 8259 requires. Eight bytes
+            // are checked at a time: most strings need no escaping at all.
             var runStart = 0
-            for i in 0..<utf8.count {
+            var i = 0
+            let count = utf8.count
+            while i < count {
+                if i + 8 <= count,
+                    !Self.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                {
+                    i += 8
+                    continue
+                }
                 let b = utf8[i]
-                guard b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F else { continue }
+                guard b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F else { i += 1; continue }
                 if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                runStart = i + 1
+                i += 1
+                runStart = i
                 switch b {
                 case 0x22: bytes.append(0x5C); bytes.append(0x22)
                 case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
@@ -27,14 +36,34 @@ public struct JSONWriter: Sendable {
                 case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
                 case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
                 default:
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    bytes.append(Self.hex[Int(b >> 4)])
-                    bytes.append(Self.hex[Int(b & 0xF)])
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "u"))
+                    bytes.append(UInt8(ascii: "0"))
+                    bytes.append(UInt8(ascii: "0"))
+                    bytes.append(Self.hexDigit(b >> 4))
+                    bytes.append(Self.hexDigit(b & 0xF))
                 }
             }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+            if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(0x22)
+    }
+
+    /// Whether any of the eight bytes in `word` must be escaped: a control character, `"`, `\`
+    /// or DEL. Bit tricks on the whole word (exact as a yes/no answer).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let below0x20 = (word &- ones &* 0x20) & ~word & highs != 0
+        return below0x20 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+            || hasZeroByte(word ^ (ones &* 0x7F))
+    }
+
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }

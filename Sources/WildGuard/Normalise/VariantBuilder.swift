@@ -103,25 +103,29 @@ struct VariantBuilder: Sendable {
             }
             runStart = -1
         }
-        while i < end {
-            while i < end && text.bytes[i] == 0x20 { i += 1 }
-            guard i < end else { break }
-            var j = i
-            while j < end && text.bytes[j] != 0x20 { j += 1 }
-            let token = i..<j
-            if isSingleLetter(token, text) {
-                if runStart < 0 { runStart = tokens.count }
-                tokens.append(Token(range: token, rewrite: .keep))
-            } else {
-                closeRun()
-                let rewrite = examine(token, text, input)
-                if case .keep = rewrite {} else {
-                    anyRewrite = true
-                    if case .decode = rewrite, text.bytes[token].contains(UInt8(ascii: "1")) { hasOne = true }
+        // Word boundaries read through a raw buffer: indexing the text object's array byte by
+        // byte pays an exclusivity check per byte. Nothing appends to the text in this loop.
+        text.bytes.withUnsafeBufferPointer { bytes in
+            while i < end {
+                while i < end && bytes[i] == 0x20 { i += 1 }
+                guard i < end else { break }
+                var j = i
+                while j < end && bytes[j] != 0x20 { j += 1 }
+                let token = i..<j
+                if isSingleLetter(token, text) {
+                    if runStart < 0 { runStart = tokens.count }
+                    tokens.append(Token(range: token, rewrite: .keep))
+                } else {
+                    closeRun()
+                    let rewrite = examine(token, text, input)
+                    if case .keep = rewrite {} else {
+                        anyRewrite = true
+                        if case .decode = rewrite, bytes[token].contains(UInt8(ascii: "1")) { hasOne = true }
+                    }
+                    tokens.append(Token(range: token, rewrite: rewrite))
                 }
-                tokens.append(Token(range: token, rewrite: rewrite))
+                i = j
             }
-            i = j
         }
         closeRun()
         guard anyRewrite else { return }
