@@ -13,18 +13,19 @@ struct AhoCorasick: Sendable {
     private let denseCount: Int
     private let classCount: Int
     private let byteClass: [UInt8]
-    /// Sparse transitions of every state: `edgeStart[s]..<edgeStart[s + 1]`.
-    private let edgeStart: [Int32]
-    private let edgeBytes: [UInt8]
-    private let edgeTargets: [Int32]
-    private let fail: [Int32]
+    /// Per state: where its sparse edges start in `edges` (low 32 bits; they end where the next
+    /// state's start) and its failure state (high 32 bits). One load answers both.
+    private let sparse: [UInt64]
+    /// Sparse edges, sorted by byte within a state: the byte (low 8 bits) and the target state
+    /// with its output flag (high 32 bits). One array, so a lookup touches one cache line.
+    private let edges: [UInt64]
     /// Literal ids that end in each state, including those inherited through failure links.
     private let outputStart: [Int32]
     private let outputs: [Int32]
     /// Byte length of each literal.
     let lengths: [Int32]
 
-    var stateCount: Int { fail.count }
+    var stateCount: Int { sparse.count - 1 }
 
     /// At most this many states get full rows.
     static let maxDenseStates = 16_384
@@ -171,15 +172,23 @@ struct AhoCorasick: Sendable {
             outputStart[Int(target)] < outputStart[Int(target) + 1] ? target | Self.hasOutput : target
         }
         for i in dense.indices { dense[i] = flagged(dense[i]) }
-        for i in edgeTargets.indices { edgeTargets[i] = flagged(edgeTargets[i]) }
+        var sparse: [UInt64] = []
+        sparse.reserveCapacity(count + 1)
+        for state in 0..<count {
+            sparse.append(UInt64(UInt32(edgeStart[state])) | UInt64(UInt32(fail[state])) << 32)
+        }
+        sparse.append(UInt64(UInt32(edgeStart[count])))
+        var edges: [UInt64] = []
+        edges.reserveCapacity(edgeBytes.count)
+        for k in edgeBytes.indices {
+            edges.append(UInt64(edgeBytes[k]) | UInt64(UInt32(bitPattern: flagged(edgeTargets[k]))) << 32)
+        }
         self.dense = dense
         self.denseCount = denseCount
         self.classCount = classCount
         self.byteClass = byteClass
-        self.edgeStart = edgeStart
-        self.edgeBytes = edgeBytes
-        self.edgeTargets = edgeTargets
-        self.fail = fail
+        self.sparse = sparse
+        self.edges = edges
         self.outputStart = outputStart
         self.outputs = outputs
         self.lengths = literals.map { Int32($0.count) }
@@ -191,10 +200,8 @@ struct AhoCorasick: Sendable {
         // Raw buffers for the whole scan: no bounds checks, retains or exclusivity checks per byte.
         dense.withUnsafeBufferPointer { dense in
         byteClass.withUnsafeBufferPointer { byteClass in
-        edgeStart.withUnsafeBufferPointer { edgeStart in
-        edgeBytes.withUnsafeBufferPointer { edgeBytes in
-        edgeTargets.withUnsafeBufferPointer { edgeTargets in
-        fail.withUnsafeBufferPointer { fail in
+        sparse.withUnsafeBufferPointer { sparse in
+        edges.withUnsafeBufferPointer { edges in
         outputStart.withUnsafeBufferPointer { outputStart in
         outputs.withUnsafeBufferPointer { outputs in
             let denseCount = self.denseCount
@@ -205,16 +212,18 @@ struct AhoCorasick: Sendable {
                 // A deep state: its own edge, else fall back until a dense row answers.
                 var next: Int32 = -1
                 while state >= denseCount {
-                    var k = Int(edgeStart[state])
-                    let upper = Int(edgeStart[state + 1])
+                    let info = sparse[state]
+                    var k = Int(UInt32(truncatingIfNeeded: info))
+                    let upper = Int(UInt32(truncatingIfNeeded: sparse[state + 1]))
                     while k < upper {
-                        let b = edgeBytes[k]
-                        if b == byte { next = edgeTargets[k]; break }
+                        let edge = edges[k]
+                        let b = UInt8(truncatingIfNeeded: edge)
+                        if b == byte { next = Int32(truncatingIfNeeded: edge >> 32); break }
                         if b > byte { break }
                         k += 1
                     }
                     if next != -1 { break }
-                    state = Int(fail[state])
+                    state = Int(info >> 32)
                 }
                 if next == -1 { next = dense[state * classCount + Int(byteClass[Int(byte)])] }
                 state = Int(next & Self.stateMask)
@@ -226,6 +235,6 @@ struct AhoCorasick: Sendable {
                     k += 1
                 }
             }
-        }}}}}}}}
+        }}}}}}
     }
 }
