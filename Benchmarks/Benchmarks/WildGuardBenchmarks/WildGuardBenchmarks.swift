@@ -139,6 +139,19 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // One listing per iteration, so that the wall-clock percentiles are the latency of one
+    // listing (p99 is the target), going round the corpus.
+    Benchmark("Classify one listing (latency)",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(3),
+                                   maxIterations: 20_000)) { benchmark in
+        let classifier = engine.makeClassifier()
+        var next = 0
+        for _ in benchmark.scaledIterations {
+            corpusUTF8[next].withUnsafeBufferPointer { blackHole(classifier.classify(utf8: $0)) }
+            next = (next + 1) % corpusUTF8.count
+        }
+    }
+
     Benchmark("Classify end to end (JSONL in, JSON out), 2 threads", configuration: perListing) { benchmark in
         let parser = RecordParser(format: .jsonl)
         for _ in benchmark.scaledIterations {

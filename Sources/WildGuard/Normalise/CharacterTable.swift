@@ -64,11 +64,8 @@ final class CharacterTable: Sendable {
             let entry = folds[i]
             let start = Int(entry >> 8)
             let count = Int(entry & 0xFF)
-            if count == 1 {
-                output.append(pool[start])
-            } else if count > 0 {
-                output.append(contentsOf: pool[start..<start + count])
-            }
+            // Byte by byte: a slice of the pool would retain it for every character.
+            for k in start..<start + count { output.append(pool[k]) }
             return CharacterClass(rawValue: classes[i])
         }
         return Self.compute(scalar, into: &output)
