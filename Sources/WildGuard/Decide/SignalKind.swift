@@ -22,6 +22,9 @@ public enum SignalKind: String, Sendable, CaseIterable, Codable, Comparable {
 
     public static func < (a: SignalKind, b: SignalKind) -> Bool { a.index < b.index }
 
+    /// How many kinds there are (without building `allCases`, a new array on every use).
+    static let count = 9
+
     /// Position of the kind in `allCases`, for tables indexed by kind.
     var index: Int {
         switch self {

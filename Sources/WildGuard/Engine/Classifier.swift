@@ -16,6 +16,7 @@ public final class Classifier {
 
     init(engine: Engine) {
         self.engine = engine
+        compiled = engine.evaluator.compiled
         firstHit = [Int32](repeating: -1, count: engine.taxonomy.entries.count)
         scratch = engine.matcher.makeScratch(limits: engine.options.regexLimits)
     }
@@ -58,7 +59,9 @@ public final class Classifier {
         return decide(signals, limitExceeded: scratch.limitExceeded)
     }
 
-    private var compiled: CompiledPolicy { engine.evaluator.compiled }
+    /// The engine's compiled policy, copied once: reading it through the engine on every use
+    /// would copy (retain and release) all of its tables each time.
+    private let compiled: CompiledPolicy
 
     private func explanation(of signal: Signal) -> String {
         guard signal.entryIndex >= 0, signal.evasion == nil || signal.kind == .evasion else { return signal.explanation }
@@ -113,11 +116,11 @@ public final class Classifier {
     }
 
     private func evasionWords(_ kind: EvasionKind) -> TagSet {
-        compiled.evasionWords[EvasionKind.allCases.firstIndex(of: kind) ?? 0]
+        compiled.evasionWords[kind.index]
     }
 
     private func attachedEvasionWords(_ kind: EvasionKind) -> TagSet {
-        compiled.attachedEvasionWords[EvasionKind.allCases.firstIndex(of: kind) ?? 0]
+        compiled.attachedEvasionWords[kind.index]
     }
 
     /// Kinds of signal that name wildlife (what a disguise matters on).
@@ -131,7 +134,7 @@ public final class Classifier {
     private func collectSignals(scratch: MatchScratch, input: UnsafeBufferPointer<UInt8>) -> [Signal] {
         var signals: [Signal] = []
         // Room for every hit, every kind of disguise and the engine's own signals: one allocation.
-        signals.reserveCapacity(scratch.hits.count + EvasionKind.allCases.count + 3)
+        signals.reserveCapacity(scratch.hits.count + EvasionKind.count + 3)
         for entry in touched { firstHit[Int(entry)] = -1 }
         touched.removeAll(keepingCapacity: true)
         var evasions = EvasionSlots()
@@ -178,7 +181,8 @@ public final class Classifier {
                 span: span, matched: original(input, span), evasion: hit.evasion, taxon: entries[e].taxon,
                 count: 1, location: entries[e].location, words: words, entryIndex: hit.entry))
         }
-        for kind in EvasionKind.allCases {
+        for index in 0..<EvasionKind.count {
+            let kind = EvasionKind.at(index)
             guard let (span, attached) = evasions[kind] else { continue }
             signals.append(Signal(
                 kind: .evasion, id: "evasion.\(kind.rawValue)", tags: attached ? [kind.rawValue, "attached"] : [kind.rawValue],
@@ -212,15 +216,17 @@ public final class Classifier {
                 matched: signals[i].matched, span: signals[i].span.isEmpty ? nil : signals[i].span,
                 score: signalScores[i], taxon: signals[i].taxon, evasion: signals[i].evasion, tags: signals[i].tags))
         }
-        let policy = engine.policy
+        // Fields read through the engine one by one: a local copy of the policy would retain
+        // every table in it.
         for index in firedRules {
             reasons.append(Reason(
-                rule: policy.rules[index].id, kind: "rule", explanation: policy.rules[index].explanation, matched: "",
-                span: nil, score: policy.rules[index].score, taxon: nil, evasion: nil, tags: compiled.rules[index].tags))
+                rule: engine.policy.rules[index].id, kind: "rule", explanation: engine.policy.rules[index].explanation,
+                matched: "", span: nil, score: engine.policy.rules[index].score, taxon: nil, evasion: nil,
+                tags: compiled.rules[index].tags))
         }
         return Decision(
-            action: action, score: outcome.score, reasons: reasons, policy: policy.name,
-            policyVersion: policy.version, taxonomyVersion: engine.taxonomy.version,
+            action: action, score: outcome.score, reasons: reasons, policy: engine.policy.name,
+            policyVersion: engine.policy.version, taxonomyVersion: engine.taxonomy.version,
             fingerprint: engine.fingerprint, decidingRule: deciding, signals: signals)
     }
 

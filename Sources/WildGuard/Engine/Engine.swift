@@ -39,6 +39,7 @@ public final class Engine: Sendable {
 
     /// Compiles `taxonomy` and `policy`. Throws every pattern problem found, each with file and line.
     public init(taxonomy: Taxonomy, policy: Policy, options: Options = .init()) throws(WildGuardError) {
+        fingerprint = "\(taxonomy.contentHash)-\(policy.contentHash)"
         var compiler = MatcherCompiler(limits: options.regexLimits)
         let matcher = compiler.compile(taxonomy)
         if !compiler.problems.isEmpty {
@@ -66,7 +67,8 @@ public final class Engine: Sendable {
     }
 
     /// Identifies the exact taxonomy and policy content: equal fingerprints give equal decisions.
-    public var fingerprint: String { "\(taxonomy.contentHash)-\(policy.contentHash)" }
+    /// Made once: every decision carries it.
+    public let fingerprint: String
 
     /// Number of literals in the prefilter automaton and of regular expressions.
     public var statistics: (literals: Int, regexes: Int, automatonStates: Int) {

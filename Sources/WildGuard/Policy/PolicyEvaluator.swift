@@ -42,7 +42,7 @@ struct PolicyEvaluator: Sendable {
         signalScores.removeAll(keepingCapacity: true)
         signalScores.append(contentsOf: repeatElement(0, count: signals.count))
         firedRules.removeAll(keepingCapacity: true)
-        let kindCount = SignalKind.allCases.count
+        let kindCount = SignalKind.count
         var total = 0.0
         withUnsafeTemporaryAllocation(of: Double.self, capacity: kindCount) { perKind in
             perKind.initialize(repeating: 0)
