@@ -74,7 +74,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["WildGuard", "wildguard"]
+            dependencies: ["WildGuard", "wildguard"],
+            // Read from the source tree by path, not bundled.
+            exclude: ["Fixtures"]
         ),
         // Fuzz targets (Fuzz/README.md; run them with scripts/fuzz.sh). Built with
         // `-sanitize=fuzzer,address -D WILDGUARD_LIBFUZZER` each is a libFuzzer binary; in an

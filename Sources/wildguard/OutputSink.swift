@@ -77,10 +77,18 @@ enum CSV {
 }
 
 /// Where decisions go: standard output or a file, written in input order.
-final class OutputSink {
+///
+/// Blocks are written on a writer thread of their own, so that writing one block overlaps with
+/// classifying the next; at most one block waits to be written, so memory stays bounded.
+/// `@unchecked Sendable`: the file is only written on the serial writer queue, and `wroteHeader`
+/// is only touched by the thread that calls `write` and `finish`.
+final class OutputSink: @unchecked Sendable {
     let encoder: RecordEncoder
     private let handle: FileHandle
     private var wroteHeader = false
+    private let writer = DispatchQueue(label: "wildguard.output")
+    /// One block may wait for the writer while the next one is classified.
+    private let pending = DispatchSemaphore(value: 1)
 
     init(path: String?, format: OutputFormat) throws {
         encoder = RecordEncoder(format: format)
@@ -97,17 +105,27 @@ final class OutputSink {
         }
     }
 
+    /// Queues a block for writing and returns; blocks are written in the order they are queued.
     func write(_ records: [ClassifiedRecord]) {
-        var bytes: [UInt8] = []
-        if !wroteHeader, let header = encoder.header {
-            bytes.append(contentsOf: header.utf8)
+        var header: [UInt8] = []
+        if !wroteHeader, let text = encoder.header {
+            header = Array(text.utf8)
             wroteHeader = true
         }
-        for record in records { bytes.append(contentsOf: record.encoded) }
-        writeAll(bytes)
+        let headerBytes = header
+        pending.wait()
+        writer.async {
+            var bytes = headerBytes
+            bytes.reserveCapacity(headerBytes.count + records.reduce(0) { $0 + $1.encoded.count })
+            for record in records { bytes.append(contentsOf: record.encoded) }
+            self.writeAll(bytes)
+            self.pending.signal()
+        }
     }
 
+    /// Waits until every queued block is written (and writes the header of an empty output).
     func finish() {
+        writer.sync {}
         if !wroteHeader, let header = encoder.header { writeAll(Array(header.utf8)) }
     }
 
