@@ -94,8 +94,11 @@ struct Evaluate: ParsableCommand {
             }
         }
         if let errors {
-            guard FileManager.default.createFile(atPath: errors, contents: Data(misses.bytes)) else {
-                exitWithConfigurationError(CLIError.configuration("\(errors): cannot write the errors file"))
+            do {
+                let handle = try OutputFile.open(errors, what: "errors file")
+                try handle.write(contentsOf: misses.bytes)
+            } catch {
+                exitWithConfigurationError(error)
             }
         }
         if json {

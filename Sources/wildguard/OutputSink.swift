@@ -93,13 +93,7 @@ final class OutputSink: @unchecked Sendable {
     init(path: String?, format: OutputFormat) throws {
         encoder = RecordEncoder(format: format)
         if let path, path != "-" {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw CLIError.configuration("\(path): cannot create the output file")
-            }
-            guard let handle = FileHandle(forWritingAtPath: path) else {
-                throw CLIError.configuration("\(path): cannot open the output file")
-            }
-            self.handle = handle
+            handle = try OutputFile.open(path, what: "output file")
         } else {
             handle = FileHandle.standardOutput
         }

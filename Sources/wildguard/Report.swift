@@ -88,9 +88,7 @@ struct ReportCommand: ParsableCommand {
             }
             if let csv { csvFile = try CSVFile(path: csv) }
             // Fail before reading anything when the report cannot be written.
-            if let output, output != "-", !FileManager.default.createFile(atPath: output, contents: nil) {
-                throw CLIError.configuration("\(output): cannot create the report file")
-            }
+            if let output, output != "-" { _ = try OutputFile.open(output, what: "report file") }
         } catch {
             exitWithConfigurationError(error)
         }
@@ -201,10 +199,7 @@ private final class CSVFile {
     private var failed = false
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw CLIError.configuration("\(path): cannot create the CSV file")
-        }
-        self.handle = handle
+        handle = try OutputFile.open(path, what: "CSV file")
     }
 
     func write(_ text: String) {

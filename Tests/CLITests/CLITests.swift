@@ -70,6 +70,26 @@ struct CLITests {
         #expect(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count == 7)
     }
 
+    /// Output goes to whatever the path names, as a shell redirection would: a symbolic link is
+    /// followed, not replaced by a regular file (the same mechanism once replaced `/dev/null`
+    /// itself when the tool ran as root with `-o /dev/null`).
+    @Test func writesThroughALinkAtTheOutputPath() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wg-link-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("decisions.jsonl").path
+        let link = dir.appendingPathComponent("link.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        for arguments in [["classify", "-q", "-o", link], ["report", "-q", "-o", link]] {
+            let input = arguments[0] == "classify" ? CLI.fixture("listings.jsonl") : CLI.fixture("golden/listings.decisions.jsonl")
+            let r = try CLI.run(arguments + (arguments[0] == "classify" ? tax : []) + [input])
+            #expect(r.status == 0, "\(arguments[0]): \(r.stderr)")
+            let type = try FileManager.default.attributesOfItem(atPath: link)[.type] as? FileAttributeType
+            #expect(type == .typeSymbolicLink, "\(arguments[0]) replaced the link")
+            #expect(try !String(contentsOfFile: target, encoding: .utf8).isEmpty)
+        }
+    }
+
     @Test("usage and configuration errors exit 2 with one line naming the problem", arguments: [
         (["classify", "--jobs", "0"], "--jobs"),
         (["classify", "/nonexistent/input.jsonl"], "/nonexistent/input.jsonl"),
