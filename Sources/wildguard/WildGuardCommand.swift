@@ -14,16 +14,18 @@ struct WildGuardCommand: ParsableCommand {
               wildguard explain "Carved ivory bangle, 45g, WhatsApp for price"
               wildguard evaluate Tests/Fixtures/devset.jsonl --by lang
               wildguard taxonomy validate
-              wildguard --version   (tool, bundled taxonomy and policy, ICU and PCRE2 versions)
             """,
+        // A constant, so that `--version` is listed in the help; the full text (taxonomy, policy
+        // and library versions) is printed by `main`, which has to load the taxonomy for it.
+        version: WildGuardVersion.string,
         subcommands: [Classify.self, Explain.self, Evaluate.self, TaxonomyCommand.self, Patterns.self, ReportCommand.self]
     )
 
     /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), like configuration
     /// errors, so that scripts can tell "your input was read" (0) from "fix the call" (2).
     static func main() {
-        // Handled here rather than with `CommandConfiguration(version:)`, whose text is computed
-        // on every run: it loads the bundled taxonomy, a second load for every command.
+        // Handled here: a `CommandConfiguration(version:)` text is computed on every run, and this
+        // one loads the bundled taxonomy (a second load for every command).
         if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
             print(VersionInfo.text)
             return
