@@ -78,6 +78,7 @@ struct ReportCommand: ParsableCommand {
         let decisionReader: LineReader
         var join: ListingJoin?
         var csvFile: CSVFile?
+        var reportFile: FileHandle?
         do {
             decisionReader = try LineReader(path: decisions)
             if let listings {
@@ -88,7 +89,7 @@ struct ReportCommand: ParsableCommand {
             }
             if let csv { csvFile = try CSVFile(path: csv) }
             // Fail before reading anything when the report cannot be written.
-            if let output, output != "-" { _ = try OutputFile.open(output, what: "report file") }
+            if let output, output != "-" { reportFile = try OutputFile.open(output, what: "report file") }
         } catch {
             exitWithConfigurationError(error)
         }
@@ -130,7 +131,8 @@ struct ReportCommand: ParsableCommand {
 
         let report = builder.finish(unmatchedListings: join?.unmatched)
         var html = ReportHTML.render(report)
-        let written = html.withUTF8 { bytes in writeAll(bytes, to: output) }
+        let fd = reportFile?.fileDescriptor ?? STDOUT_FILENO
+        let written = html.withUTF8 { bytes in writeAll(bytes, to: fd) }
         if !written { exitWithConfigurationError(CLIError.configuration("\(output ?? "standard output"): cannot write the report")) }
         if let csvFile, !csvFile.finish() {
             exitWithConfigurationError(CLIError.configuration("\(csv ?? ""): cannot write the CSV file"))
@@ -151,17 +153,8 @@ struct ReportCommand: ParsableCommand {
     }
 }
 
-/// Writes `bytes` to the file at `path` (created or truncated), or to standard output for nil or
-/// "-", without copying them.
-private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to path: String?) -> Bool {
-    let fd: Int32
-    if let path, path != "-" {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { return false }
-    } else {
-        fd = 1
-    }
-    defer { if fd != 1 { close(fd) } }
+/// Writes `bytes` to `fd` without copying them.
+private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32) -> Bool {
     var offset = 0
     while offset < bytes.count {
         let n = write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)

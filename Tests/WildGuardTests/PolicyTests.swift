@@ -102,3 +102,21 @@ struct PolicyTests {
         }
     }
 }
+
+@Suite("Kind tables")
+struct KindTableTests {
+    /// The per-listing path indexes tables by these positions without building `allCases`: they
+    /// must stay in step with the enums when a case is added.
+    @Test func signalKindPositionsMatchAllCases() {
+        #expect(SignalKind.count == SignalKind.allCases.count)
+        for (position, kind) in SignalKind.allCases.enumerated() { #expect(kind.index == position) }
+    }
+
+    @Test func evasionKindPositionsMatchAllCases() {
+        #expect(EvasionKind.count == EvasionKind.allCases.count)
+        for (position, kind) in EvasionKind.allCases.enumerated() {
+            #expect(kind.index == position)
+            #expect(EvasionKind.at(position) == kind)
+        }
+    }
+}
