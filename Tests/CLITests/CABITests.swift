@@ -152,7 +152,7 @@ enum CABI {
 
     static func compile(source: String, name: String, flags: [String] = []) throws -> URL {
         let lib = try library().deletingLastPathComponent().path
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wg-cabi-\(UUID().uuidString)")
+        let dir = CLI.scratch.appendingPathComponent("cabi-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("\(name).c")
         try source.write(to: file, atomically: true, encoding: .utf8)

@@ -15,6 +15,14 @@ enum CLI {
     static var fixtureTaxonomy: String { fixtures.appendingPathComponent("taxonomy").path }
     static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
 
+    /// A folder for this test process's build products that outlive one test (compiled example
+    /// programs): removed when the process exits.
+    static let scratch: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wildguard-cli-tests-\(getpid())")
+        atexit { try? FileManager.default.removeItem(at: CLI.scratch) }
+        return url
+    }()
+
     /// The binary next to the test bundle (both live in the build products folder).
     static let binary: URL = {
         let candidates = [

@@ -65,6 +65,7 @@ struct CLITests {
 
     @Test func writesToAFile() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("wg-out-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let r = try CLI.run(["classify", "-q", "-o", out] + tax + [CLI.fixture("listings.jsonl")])
         #expect(r.status == 0 && r.stdout.isEmpty)
         #expect(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count == 7)
@@ -107,6 +108,7 @@ struct CLITests {
 
     @Test func aBadTaxonomyIsRejectedWithFileAndLine() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wg-bad-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.copyItem(atPath: CLI.fixtureTaxonomy, toPath: dir.path)
         let file = dir.appendingPathComponent("lexicon/terms.yaml")
         var text = try String(contentsOf: file, encoding: .utf8)
@@ -136,6 +138,7 @@ struct CLITests {
 
     @Test func evaluateWritesMisclassifiedRecords() throws {
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("wg-err-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: errors) }
         let r = try CLI.run(["evaluate"] + tax + [CLI.fixture("labelled.jsonl"), "--errors", errors])
         #expect(r.status == 0)
         let lines = try String(contentsOfFile: errors, encoding: .utf8).split(separator: "\n")
@@ -185,6 +188,7 @@ struct CLITests {
     @Test func aClosedPipeEndsTheRunCleanly() throws {
         let input = String(repeating: "{\"text\":\"ivory for sale\"}\n", count: 200_000)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wg-big-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try input.write(toFile: path, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -199,6 +203,7 @@ struct CLITests {
     @Test func anInterruptedRunWritesWhatItDidAndSaysWhereItStopped() throws {
         let input = String(repeating: "{\"text\":\"ivory for sale\"}\n", count: 400_000)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wg-int-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try input.write(toFile: path, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = CLI.binary

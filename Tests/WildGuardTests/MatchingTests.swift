@@ -216,6 +216,50 @@ struct JSONWriterTests {
             for prefix in ["", "a", "abcdefg", "abcdefgh", "ivory é象牙 "] {
                 let text = prefix + c + "tail of the string"
                 #expect(JSONWriter.quoted(text) == Self.referenceEscape(text), "byte \(value) after '\(prefix)'")
+                let counted = Array(text.utf8).withUnsafeBufferPointer { JSONCursor.quotedCount($0) }
+                #expect(counted == Self.referenceEscape(text).utf8.count, "byte \(value) after '\(prefix)'")
+            }
+        }
+    }
+
+    /// A decision whose strings are `text`, with a taxon, tags and an evasion.
+    static func decision(_ text: String, reasons: Int) -> Decision {
+        let taxon = TaxonFacts(
+            scientificName: text, synonyms: [], rank: "species", appendix: .i, listed: "", citesNote: nil,
+            group: text, products: [], emoji: [], commonName: text)
+        let reason = Reason(
+            rule: text, kind: "taxon", explanation: text, matched: text, span: 3..<17, score: 1.25,
+            taxon: taxon, evasion: .leet, tags: [text, "ivory"])
+        return Decision(
+            action: .block, score: 7.5, reasons: Array(repeating: reason, count: reasons), policy: text,
+            policyVersion: text, taxonomyVersion: text, fingerprint: text, decidingRule: text, signals: [])
+    }
+
+    @Test("writes a decision whole, whatever its strings need escaped", arguments: [
+        "plain ivory", "", "quote \" and \\ backslash", "象牙 слоновая кость", "\u{01}\u{02}\u{1F}\u{7F}\n\t\r",
+        String(repeating: "\u{01}", count: 300), String(repeating: "\"", count: 1_000),
+    ])
+    func decisionRecords(text: String) throws {
+        for count in [0, 1, 7] {
+            // After other records in the same buffer, as the CLI writes them.
+            var w = JSONWriter()
+            w.raw("[{},")
+            DecisionJSON.write(Self.decision(text, reasons: count), idJSON: "42", into: &w)
+            w.raw("]")
+            let array = try JSONSerialization.jsonObject(with: Data(w.bytes)) as? [Any]
+            let record = try #require(array?.last as? [String: Any])
+            #expect(record["id"] as? Int == 42)
+            #expect(record["policy"] as? String == text)
+            #expect(record["fingerprint"] as? String == text)
+            let reasons = try #require(record["reasons"] as? [[String: Any]])
+            #expect(reasons.count == count)
+            for reason in reasons {
+                #expect(reason["matched"] as? String == text)
+                #expect(reason["explanation"] as? String == text)
+                #expect(reason["tags"] as? [String] == [text, "ivory"])
+                #expect(reason["span"] as? [Int] == [3, 17])
+                #expect((reason["taxon"] as? [String: Any])?["common_name"] as? String == text)
+                #expect(reason["evasion"] as? String == "leet")
             }
         }
     }

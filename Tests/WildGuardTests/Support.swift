@@ -30,9 +30,17 @@ enum Fixtures {
         try Engine(taxonomy: try engine.taxonomy, policy: Policy.resolve(policy, taxonomyDirectory: taxonomyDirectory))
     }
 
+    /// Where this test process writes its temporary taxonomies: one folder, removed when the
+    /// process exits.
+    private static let scratch: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wildguard-tests-\(getpid())")
+        atexit { try? FileManager.default.removeItem(at: Fixtures.scratch) }
+        return url
+    }()
+
     /// A small taxonomy written to a temporary directory, for loader and matcher tests.
     static func temporaryTaxonomy(files: [String: String], policy: String? = nil) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wg-\(UUID().uuidString)")
+        let dir = scratch.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("lexicon"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("policies"), withIntermediateDirectories: true)
         try "name: test\nversion: \"1\"\n".write(to: dir.appendingPathComponent("taxonomy.yaml"), atomically: true, encoding: .utf8)

@@ -5,85 +5,156 @@
 public enum DecisionJSON {
     /// Appends one decision record. `idJSON` is the record id as JSON text (kept as given).
     public static func write(_ decision: Decision, idJSON: String, into w: inout JSONWriter) {
-        w.raw("{\"id\":")
-        w.raw(idJSON)
-        w.raw(",\"decision\":")
-        w.string(decision.action.rawValue)
-        w.raw(",\"score\":")
-        w.number(decision.score)
-        w.raw(",\"reasons\":[")
-        for i in decision.reasons.indices {
-            if i > 0 { w.raw(",") }
-            writeReason(decision.reasons[i], into: &w)
+        // Reasons are read in place through a pointer: `reasons[i]` would copy each one
+        // (retaining every string and array in it) only to read it. The whole record is written
+        // into memory reserved at once, sized from its strings.
+        decision.reasons.withUnsafeBufferPointer { reasons in
+            // Sized from the strings' lengths, with room for some escaping; the rare record that
+            // needs more is written again with twice the room, until it fits.
+            var count = recordKeys + idJSON.utf8.count + decision.action.rawValue.utf8.count
+                + (decision.decidingRule?.utf8.count ?? 0) + decision.policy.utf8.count
+                + decision.policyVersion.utf8.count + decision.taxonomyVersion.utf8.count
+                + decision.fingerprint.utf8.count + reasons.count
+            if let first = reasons.baseAddress {
+                for i in reasons.indices { count += (first + i).pointee.expectedJSONCount }
+            }
+            // Slack for escapes and for numbers longer than expected.
+            var room = count + count / 8 + 64
+            while !w.reserving(room, { write(decision, idJSON, reasons, &$0) }) { room *= 2 }
         }
-        w.raw("],\"deciding_rule\":")
-        if let rule = decision.decidingRule { w.string(rule) } else { w.raw("null") }
-        w.raw(",\"policy\":")
-        w.string(decision.policy)
-        w.raw(",\"policy_version\":")
-        w.string(decision.policyVersion)
-        w.raw(",\"taxonomy_version\":")
-        w.string(decision.taxonomyVersion)
-        w.raw(",\"fingerprint\":")
-        w.string(decision.fingerprint)
-        w.raw("}")
     }
 
-    static func writeReason(_ reason: Reason, into w: inout JSONWriter) {
-        w.raw("{\"rule\":")
-        w.string(reason.rule)
-        w.raw(",\"kind\":")
-        w.string(reason.kind)
-        w.raw(",\"explanation\":")
-        w.string(reason.explanation)
-        w.raw(",\"matched\":")
-        w.string(reason.matched)
-        w.raw(",\"span\":")
-        if let span = reason.span {
-            w.raw("[")
-            w.integer(span.lowerBound)
-            w.raw(",")
-            w.integer(span.upperBound)
-            w.raw("]")
-        } else {
-            w.raw("null")
-        }
-        w.raw(",\"score\":")
-        w.number((reason.score * 100).rounded() / 100)
-        if !reason.tags.isEmpty {
-            w.raw(",\"tags\":[")
-            for (i, tag) in reason.tags.enumerated() {
-                if i > 0 { w.raw(",") }
-                w.string(tag)
+    private static func write(
+        _ decision: Decision, _ idJSON: String, _ reasons: UnsafeBufferPointer<Reason>, _ c: inout JSONCursor
+    ) {
+        c.fragment("{\"id\":")
+        JSONWriter.withUTF8(idJSON) { c.bytes($0) }
+        c.fragment(",\"decision\":")
+        string(decision.action.rawValue, &c)
+        c.fragment(",\"score\":")
+        c.number(decision.score)
+        c.fragment(",\"reasons\":[")
+        if let first = reasons.baseAddress {
+            for i in reasons.indices {
+                if i > 0 { c.byte(UInt8(ascii: ",")) }
+                writeReason(first + i, into: &c)
             }
-            w.raw("]")
         }
-        if let taxon = reason.taxon {
-            w.raw(",\"taxon\":{\"scientific_name\":")
-            w.string(taxon.scientificName)
-            w.raw(",\"common_name\":")
-            if let common = taxon.commonName { w.string(common) } else { w.raw("null") }
-            w.raw(",\"cites_appendix\":")
-            w.string(taxon.appendix.rawValue)
-            w.raw(",\"group\":")
-            w.string(taxon.group)
-            w.raw("}")
+        c.fragment("],\"deciding_rule\":")
+        if let rule = decision.decidingRule { string(rule, &c) } else { c.fragment("null") }
+        c.fragment(",\"policy\":")
+        string(decision.policy, &c)
+        c.fragment(",\"policy_version\":")
+        string(decision.policyVersion, &c)
+        c.fragment(",\"taxonomy_version\":")
+        string(decision.taxonomyVersion, &c)
+        c.fragment(",\"fingerprint\":")
+        string(decision.fingerprint, &c)
+        c.fragment("}")
+    }
+
+    /// A record's keys, punctuation and score (at its usual length), without its reasons.
+    private static var recordKeys: Int { 150 }
+
+    private static func string(_ s: String, _ c: inout JSONCursor) {
+        JSONWriter.withUTF8(s) { c.string($0) }
+    }
+
+    static func writeReason(_ reason: UnsafePointer<Reason>, into c: inout JSONCursor) {
+        c.fragment("{\"rule\":")
+        string(reason.pointee.rule, &c)
+        c.fragment(",\"kind\":")
+        string(reason.pointee.kind, &c)
+        c.fragment(",\"explanation\":")
+        string(reason.pointee.explanation, &c)
+        c.fragment(",\"matched\":")
+        string(reason.pointee.matched, &c)
+        c.fragment(",\"span\":")
+        if let span = reason.pointee.span {
+            c.byte(UInt8(ascii: "["))
+            c.integer(span.lowerBound)
+            c.byte(UInt8(ascii: ","))
+            c.integer(span.upperBound)
+            c.byte(UInt8(ascii: "]"))
+        } else {
+            c.fragment("null")
         }
-        if let evasion = reason.evasion {
-            w.raw(",\"evasion\":")
-            w.string(evasion.rawValue)
+        c.fragment(",\"score\":")
+        c.number((reason.pointee.score * 100).rounded() / 100)
+        if !reason.pointee.tags.isEmpty {
+            c.fragment(",\"tags\":[")
+            for (i, tag) in reason.pointee.tags.enumerated() {
+                if i > 0 { c.byte(UInt8(ascii: ",")) }
+                string(tag, &c)
+            }
+            c.byte(UInt8(ascii: "]"))
         }
-        w.raw("}")
+        if let taxon = reason.pointee.taxon {
+            c.fragment(",\"taxon\":{\"scientific_name\":")
+            string(taxon.scientificName, &c)
+            c.fragment(",\"common_name\":")
+            if let common = taxon.commonName { string(common, &c) } else { c.fragment("null") }
+            c.fragment(",\"cites_appendix\":")
+            string(taxon.appendix.rawValue, &c)
+            c.fragment(",\"group\":")
+            string(taxon.group, &c)
+            c.byte(UInt8(ascii: "}"))
+        }
+        if let evasion = reason.pointee.evasion {
+            c.fragment(",\"evasion\":")
+            string(evasion.rawValue, &c)
+        }
+        c.byte(UInt8(ascii: "}"))
     }
 
     /// Appends the record written for input that could not be classified.
     public static func writeError(idJSON: String, line: Int, message: String, into w: inout JSONWriter) {
-        w.raw("{\"id\":")
+        w.fragment("{\"id\":")
         w.raw(idJSON)
-        w.raw(",\"decision\":\"error\",\"line\":")
+        w.fragment(",\"decision\":\"error\",\"line\":")
         w.integer(line)
-        w.raw(",\"error\":")
+        w.fragment(",\"error\":")
         w.string(message)
-        w.raw(",\"reasons\":[]}")
+        w.fragment(",\"reasons\":[]}")
+    }
+}
+
+extension Reason {
+    /// How many bytes its JSON usually takes: exact but for escapes and a score longer than
+    /// four characters.
+    fileprivate var expectedJSONCount: Int {
+        // {"rule":"","kind":"","explanation":"","matched":"","span":,"score":}
+        var count = 66 + rule.utf8.count + kind.utf8.count + explanation.utf8.count + matched.utf8.count + 4
+        if let span {
+            count += 3 + String.decimalDigits(span.lowerBound) + String.decimalDigits(span.upperBound)
+        } else {
+            count += 4
+        }
+        if !tags.isEmpty {
+            // ,"tags":[] and each tag quoted, with commas between
+            count += 10 + 3 * tags.count - 1
+            for tag in tags { count += tag.utf8.count }
+        }
+        if let taxon {
+            // ,"taxon":{"scientific_name":"","common_name":"","cites_appendix":"","group":""}
+            count += 80 + taxon.scientificName.utf8.count + (taxon.commonName?.utf8.count ?? 2)
+                + taxon.appendix.rawValue.utf8.count + taxon.group.utf8.count
+        }
+        if let evasion {
+            // ,"evasion":""
+            count += 13 + evasion.rawValue.utf8.count
+        }
+        return count
+    }
+}
+
+extension String {
+    /// The number of characters of `value` written in decimal.
+    fileprivate static func decimalDigits(_ value: Int) -> Int {
+        guard value > 0 else { return value == 0 ? 1 : 20 }
+        var digits = 0
+        var n = value
+        while n > 0 { digits += 1; n /= 10 }
+        return digits
     }
 }

@@ -7,109 +7,54 @@ public struct JSONWriter: Sendable {
     /// A writer whose buffer has room for `capacity` bytes (one allocation for a typical record).
     public init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
+    /// A JSON string: `s` quoted, with what RFC 8259 requires escaped.
     public mutating func string(_ s: String) {
-        bytes.append(0x22)
-        var text = s
-        text.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress else { return }
-            // Copy runs of plain bytes at once; escape only what RFC 8259 requires. Eight bytes
-            // are checked at a time: most strings need no escaping at all.
-            var runStart = 0
-            var i = 0
-            let count = utf8.count
-            while i < count {
-                if i + 8 <= count,
-                    !Self.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                {
-                    i += 8
-                    continue
-                }
-                let b = utf8[i]
-                guard b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F else { i += 1; continue }
-                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                i += 1
-                runStart = i
-                switch b {
-                case 0x22: bytes.append(0x5C); bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
-                default:
-                    bytes.append(0x5C)
-                    bytes.append(UInt8(ascii: "u"))
-                    bytes.append(UInt8(ascii: "0"))
-                    bytes.append(UInt8(ascii: "0"))
-                    bytes.append(Self.hexDigit(b >> 4))
-                    bytes.append(Self.hexDigit(b & 0xF))
-                }
-            }
-            if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
-        }
-        bytes.append(0x22)
+        // Sized exactly: it always fits.
+        Self.withUTF8(s) { utf8 in _ = reserving(JSONCursor.quotedCount(utf8)) { $0.string(utf8) } }
     }
 
-    /// Whether any of the eight bytes in `word` must be escaped: a control character, `"`, `\`
-    /// or DEL. Bit tricks on the whole word (exact as a yes/no answer).
-    @inline(__always)
-    static func needsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-        let below0x20 = (word &- ones &* 0x20) & ~word & highs != 0
-        return below0x20 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
-            || hasZeroByte(word ^ (ones &* 0x7F))
+    /// Text that is JSON already, as it is.
+    public mutating func raw(_ s: String) {
+        Self.withUTF8(s) { utf8 in _ = reserving(utf8.count) { $0.bytes(utf8) } }
     }
 
-    @inline(__always)
-    static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    /// JSON text known when the program is compiled (keys and punctuation).
+    mutating func fragment(_ s: StaticString) {
+        reserving(s.utf8CodeUnitCount) { $0.fragment(s) }
     }
-
-    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     /// A number, as Swift prints it (the shortest text that reads back as the same `Double`).
-    /// Whole numbers and numbers with at most two decimals (every score) are written digit by
-    /// digit, without making a `String`.
     public mutating func number(_ d: Double) {
-        guard d.isFinite else { raw("null"); return }
-        let hundredths = (d * 100).rounded()
-        if abs(hundredths) < 1e15, hundredths / 100 == d {
-            var cents = Int(hundredths)
-            if cents < 0 { bytes.append(UInt8(ascii: "-")); cents = -cents }
-            integer(cents / 100)
-            var fraction = cents % 100
-            if fraction != 0 {
-                bytes.append(UInt8(ascii: "."))
-                bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10))
-                fraction %= 10
-                if fraction != 0 { bytes.append(UInt8(ascii: "0") + UInt8(fraction)) }
-            }
-        } else {
-            raw(String(d))
-        }
+        reserving(JSONCursor.maxNumberCount) { $0.number(d) }
     }
 
     /// A whole number, digit by digit.
     public mutating func integer(_ value: Int) {
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            // Int.min has no positive counterpart.
-            guard value != .min else { raw(String(value).dropFirst().description); return }
-            integer(-value)
-            return
+        reserving(JSONCursor.maxNumberCount) { $0.integer(value) }
+    }
+
+    /// Reserves `maxCount` bytes at the end and lets `body` write into them through a cursor.
+    /// Keeps what it wrote and returns true, or keeps nothing and returns false when it needed
+    /// more room.
+    @discardableResult
+    mutating func reserving(_ maxCount: Int, _ body: (inout JSONCursor) -> Void) -> Bool {
+        let old = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: maxCount))
+        let written = bytes.withUnsafeMutableBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return 0 }
+            var cursor = JSONCursor(base + old, count: maxCount)
+            body(&cursor)
+            return cursor.overflowed ? nil : cursor.position - (base + old)
         }
-        if value < 10 { bytes.append(UInt8(ascii: "0") + UInt8(value)); return }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var n = value
-            var k = 20
-            while n > 0 {
-                k -= 1
-                digits[k] = UInt8(ascii: "0") + UInt8(n % 10)
-                n /= 10
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[k..<20]))
-        }
+        bytes.removeLast(maxCount - (written ?? 0))
+        return written != nil
+    }
+
+    /// The UTF-8 of `s`, read in place when it is stored contiguously (every native string).
+    static func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = s.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = s
+        return copy.withUTF8(body)
     }
 
     public mutating func key(_ k: String) {

@@ -78,17 +78,22 @@ public final class Classifier {
         guard count > 1 else { return }
         let entries = engine.taxonomy.entries
         dropped.removeAll(keepingCapacity: true)
-        for i in 0..<count {
-            let a = scratch.hits[i]
-            let kind = entries[Int(a.entry)].kind
-            for j in 0..<count where j != i && scratch.hits[j].entry != a.entry {
-                let b = scratch.hits[j]
-                let other = entries[Int(b.entry)].kind
-                guard b.range.count > a.range.count, b.range.lowerBound <= a.range.lowerBound,
-                    b.range.upperBound >= a.range.upperBound, other == kind || other == .benign
-                else { continue }
-                dropped.append(i)
-                break
+        scratch.hits.withUnsafeBufferPointer { hits in
+            for i in 0..<count {
+                let a = hits[i]
+                var kind: SignalKind?
+                for j in 0..<count {
+                    // Containment first: it rules out almost every pair without reading an entry.
+                    let b = hits[j]
+                    guard b.range.count > a.range.count, b.range.lowerBound <= a.range.lowerBound,
+                        b.range.upperBound >= a.range.upperBound, b.entry != a.entry
+                    else { continue }
+                    let other = entries[Int(b.entry)].kind
+                    if kind == nil { kind = entries[Int(a.entry)].kind }
+                    guard other == kind || other == .benign else { continue }
+                    dropped.append(i)
+                    break
+                }
             }
         }
         guard !dropped.isEmpty else { return }

@@ -77,6 +77,14 @@ final class Matcher: Sendable {
     /// Finds every hit in `text` and leaves them in `scratch.hits`.
     func match(_ text: NormalisedText, scratch: MatchScratch) {
         scratch.reset()
+        // The scan calls back for every literal occurrence. The callback works on state moved
+        // out of the class instances (and moved back at the end): every access to a class's
+        // stored property is checked for exclusivity at run time, and that was a fifth of the
+        // matching time.
+        var found = MatchScratch.Found()
+        swap(&found, &scratch.found)
+        defer { swap(&found, &scratch.found) }
+        let variants = text.variantIndex
         text.bytes.withUnsafeBufferPointer { buffer in
             automaton.scan(buffer) { literal, end in
                 let start = end - Int(automaton.lengths[literal])
@@ -89,39 +97,42 @@ final class Matcher: Sendable {
                         if target.phrase >= 0 {
                             if isBoundary(before: start, buffer),
                                 let phraseEnd = matchPhrase(phrases[Int(target.phrase)], stemEnd: end, buffer),
-                                !text.isRepeat(start..<phraseEnd)
+                                !variants.isRepeat(start..<phraseEnd)
                             {
-                                scratch.hits.append(Hit(entry: target.entry, range: start..<phraseEnd,
-                                                        evasion: text.evasion(in: start..<phraseEnd)))
+                                found.hits.append(Hit(entry: target.entry, range: start..<phraseEnd,
+                                                      evasion: variants.evasion(in: start..<phraseEnd)))
                             }
                         } else if (!target.leftBoundary || isBoundary(before: start, buffer))
-                            && (!target.rightBoundary || isBoundary(at: end, buffer)) && !text.isRepeat(start..<end)
+                            && (!target.rightBoundary || isBoundary(at: end, buffer)) && !variants.isRepeat(start..<end)
                         {
-                            scratch.hits.append(Hit(entry: target.entry, range: start..<end,
-                                                    evasion: target.evasion ?? text.evasion(in: start..<end)))
+                            found.hits.append(Hit(entry: target.entry, range: start..<end,
+                                                  evasion: target.evasion ?? variants.evasion(in: start..<end)))
                         }
                     case .atom(let r):
-                        scratch.markCandidate(Int(r))
+                        found.markCandidate(Int(r))
                     }
                     k += 1
                 }
             }
-            guard !scratch.candidates.isEmpty else { return }
-            for r in scratch.candidates where !regexes[Int(r)].isUnless {
-                runRegex(Int(r), buffer, text: text, scratch: scratch)
+            guard !found.candidates.isEmpty else { return }
+            for r in found.candidates where !regexes[Int(r)].isUnless {
+                runRegex(Int(r), buffer, variants: variants, scratch: scratch, found: &found)
             }
-            applyUnless(buffer, scratch: scratch)
+            applyUnless(buffer, scratch: scratch, found: &found)
         }
     }
 
-    private func runRegex(_ r: Int, _ buffer: UnsafeBufferPointer<UInt8>, text: NormalisedText, scratch: MatchScratch) {
+    private func runRegex(
+        _ r: Int, _ buffer: UnsafeBufferPointer<UInt8>, variants: VariantIndex, scratch: MatchScratch,
+        found: inout MatchScratch.Found
+    ) {
         let rule = regexes[r]
         var position = 0
         while position <= buffer.count {
             switch rule.regex.firstMatch(in: buffer, from: position, scratch: scratch.regex) {
             case .match(let range):
-                if !range.isEmpty && !text.isRepeat(range) {
-                    scratch.hits.append(Hit(entry: rule.entry, range: range, evasion: text.evasion(in: range)))
+                if !range.isEmpty && !variants.isRepeat(range) {
+                    found.hits.append(Hit(entry: rule.entry, range: range, evasion: variants.evasion(in: range)))
                 }
                 position = range.isEmpty ? range.upperBound + 1 : range.upperBound
             case .noMatch:
@@ -134,11 +145,11 @@ final class Matcher: Sendable {
     }
 
     /// Drops hits that an `unless` pattern of their own entry overlaps.
-    private func applyUnless(_ buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) {
+    private func applyUnless(_ buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, found: inout MatchScratch.Found) {
         var vetoes: [(entry: Int32, range: Range<Int>)] = []
-        for r in scratch.candidates where regexes[Int(r)].isUnless {
+        for r in found.candidates where regexes[Int(r)].isUnless {
             let rule = regexes[Int(r)]
-            guard scratch.hits.contains(where: { $0.entry == rule.entry }) else { continue }
+            guard found.hits.contains(where: { $0.entry == rule.entry }) else { continue }
             var position = 0
             matching: while position <= buffer.count {
                 switch rule.regex.firstMatch(in: buffer, from: position, scratch: scratch.regex) {
@@ -154,7 +165,7 @@ final class Matcher: Sendable {
             }
         }
         guard !vetoes.isEmpty else { return }
-        scratch.hits.removeAll { hit in
+        found.hits.removeAll { hit in
             vetoes.contains { $0.entry == hit.entry && $0.range.overlaps(hit.range) }
         }
     }
@@ -208,31 +219,53 @@ final class Matcher: Sendable {
 
 /// Per-thread matching state, reused from listing to listing.
 final class MatchScratch {
-    var hits: [Hit] = []
-    private(set) var candidates: [Int32] = []
-    private var isCandidate: [Bool]
-    let regex: RegexScratch
-    var limitExceeded = false
+    /// What one listing's scan found. A value, so that the matcher can move it out of the class
+    /// while it works on it.
+    struct Found {
+        var hits: [Hit] = []
+        private(set) var candidates: [Int32] = []
+        private var isCandidate: [Bool] = []
 
-    init(regexCount: Int, entryCount: Int, regex: RegexScratch) {
-        isCandidate = [Bool](repeating: false, count: regexCount)
-        self.regex = regex
-        hits.reserveCapacity(64)
-        candidates.reserveCapacity(16)
-    }
+        init() {}
 
-    @inline(__always)
-    func markCandidate(_ r: Int) {
-        if !isCandidate[r] {
-            isCandidate[r] = true
-            candidates.append(Int32(r))
+        init(regexCount: Int) {
+            isCandidate = [Bool](repeating: false, count: regexCount)
+            hits.reserveCapacity(64)
+            candidates.reserveCapacity(16)
+        }
+
+        @inline(__always)
+        mutating func markCandidate(_ r: Int) {
+            if !isCandidate[r] {
+                isCandidate[r] = true
+                candidates.append(Int32(r))
+            }
+        }
+
+        mutating func reset() {
+            hits.removeAll(keepingCapacity: true)
+            for r in candidates { isCandidate[Int(r)] = false }
+            candidates.removeAll(keepingCapacity: true)
         }
     }
 
+    var found: Found
+    let regex: RegexScratch
+    var limitExceeded = false
+
+    /// The hits of the last listing matched.
+    var hits: [Hit] {
+        get { found.hits }
+        _modify { yield &found.hits }
+    }
+
+    init(regexCount: Int, entryCount: Int, regex: RegexScratch) {
+        found = Found(regexCount: regexCount)
+        self.regex = regex
+    }
+
     func reset() {
-        hits.removeAll(keepingCapacity: true)
-        for r in candidates { isCandidate[Int(r)] = false }
-        candidates.removeAll(keepingCapacity: true)
+        found.reset()
         limitExceeded = false
     }
 }

@@ -61,6 +61,25 @@ public final class NormalisedText {
         return lower..<max(lower, upper)
     }
 
+    /// Where the variant segments are, as a value the matcher keeps for a whole listing.
+    var variantIndex: VariantIndex { VariantIndex(primaryEnd: primaryEnd, variants: variants) }
+
+    /// Which disguise, if any, a match at normalised `range` was found through.
+    func evasion(in range: Range<Int>) -> EvasionKind? { variantIndex.evasion(in: range) }
+
+    @inline(__always)
+    func append(_ byte: UInt8, from origin: Range<Int>) {
+        bytes.append(byte)
+        originStart.append(Int32(truncatingIfNeeded: origin.lowerBound))
+        originEnd.append(Int32(truncatingIfNeeded: origin.upperBound))
+    }
+}
+
+/// The variant segments of a `NormalisedText`: what a match's position says about disguises.
+struct VariantIndex {
+    var primaryEnd: Int
+    var variants: [NormalisedText.Variant]
+
     /// Which disguise, if any, a match at normalised `range` was found through: the first
     /// rewritten word it overlaps. A match in a rewritten copy that overlaps no rewritten word
     /// repeats one in the listing itself.
@@ -74,12 +93,5 @@ public final class NormalisedText {
     /// copy but touches no rewritten word).
     func isRepeat(_ range: Range<Int>) -> Bool {
         range.lowerBound >= primaryEnd && evasion(in: range) == nil
-    }
-
-    @inline(__always)
-    func append(_ byte: UInt8, from origin: Range<Int>) {
-        bytes.append(byte)
-        originStart.append(Int32(truncatingIfNeeded: origin.lowerBound))
-        originEnd.append(Int32(truncatingIfNeeded: origin.upperBound))
     }
 }

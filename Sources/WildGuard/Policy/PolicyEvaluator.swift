@@ -68,23 +68,28 @@ struct PolicyEvaluator: Sendable {
             }
             withUnsafeTemporaryAllocation(of: Bool.self, capacity: rules.count) { fired in
                 fired.initialize(repeating: false)
-                for index in rules.indices {
-                    func holds(_ selector: CompiledPolicy.CompiledSelector) -> Bool {
-                        if let ref = selector.rule { return fired[ref] }
-                        for signal in bits where selector.matches(kind: signal.kind, words: signal.words, entry: signal.entry) {
-                            return true
-                        }
-                        return false
+                func holds(_ selector: CompiledPolicy.CompiledSelector) -> Bool {
+                    if let ref = selector.rule { return fired[ref] }
+                    for signal in bits where selector.matches(kind: signal.kind, words: signal.words, entry: signal.entry) {
+                        return true
                     }
-                    let rule = rules[index]
-                    guard rule.all.allSatisfy(holds),
-                        rule.any.isEmpty || rule.any.contains(where: holds),
-                        !rule.none.contains(where: holds)
-                    else { continue }
-                    fired[index] = true
-                    firedRules.append(index)
-                    total += rule.score
-                    if decided == nil, rule.action != nil { decided = index }
+                    return false
+                }
+                // Rules read in place through a pointer: binding `rules[index]` would copy it,
+                // retaining its selector lists, for every rule of every listing.
+                rules.withUnsafeBufferPointer { rules in
+                    guard let first = rules.baseAddress else { return }
+                    for index in rules.indices {
+                        let rule = first + index
+                        guard rule.pointee.all.allSatisfy(holds),
+                            rule.pointee.any.isEmpty || rule.pointee.any.contains(where: holds),
+                            !rule.pointee.none.contains(where: holds)
+                        else { continue }
+                        fired[index] = true
+                        firedRules.append(index)
+                        total += rule.pointee.score
+                        if decided == nil, rule.pointee.action != nil { decided = index }
+                    }
                 }
             }
             bits.deinitialize()
