@@ -17,12 +17,20 @@ let package = Package(
         .executableTarget(
             name: "WildGuardBenchmarks",
             dependencies: [
+                "BenchmarkCorpus",
                 .product(name: "WildGuard", package: rootIdentity),
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/WildGuardBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        )
+        ),
+        // The seeded corpus, shared by the benchmarks and the instruction counter.
+        .target(name: "BenchmarkCorpus"),
+        // One pass of each stage over the corpus, for `scripts/instructions.sh` (callgrind).
+        .executableTarget(
+            name: "InstructionCount",
+            dependencies: ["BenchmarkCorpus", .product(name: "WildGuard", package: rootIdentity)]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,20 +3,23 @@ import Foundation
 /// A deterministic, seeded corpus of realistic listings (about 400 bytes on average) that mixes
 /// languages, lengths, trade, benign look-alikes and disguises, so the benchmarks need no data
 /// download and every run sees the same text.
-struct SyntheticCorpus {
+public struct SyntheticCorpus {
     /// SplitMix64: small, fast, and the same sequence on every platform.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
+    public struct Random {
+        public var state: UInt64
+
+        public init(state: UInt64) { self.state = state }
+
+        public mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-        mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
+        public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+        public mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
     }
 
     static let trade = [
@@ -71,7 +74,7 @@ struct SyntheticCorpus {
     ]
 
     /// Disguises applied to trade listings, as sellers do.
-    static func disguise(_ text: String, _ random: inout Random) -> String {
+    public static func disguise(_ text: String, _ random: inout Random) -> String {
         switch random.below(5) {
         case 0: return text.replacingFirst("ivory", with: "ivоry")  // Cyrillic о
         case 1: return text.replacingFirst("ivory", with: "1v0ry")
@@ -82,7 +85,7 @@ struct SyntheticCorpus {
     }
 
     /// `count` listings from `seed`.
-    static func listings(count: Int, seed: UInt64 = 2026) -> [String] {
+    public static func listings(count: Int, seed: UInt64 = 2026) -> [String] {
         var random = Random(state: seed)
         var out: [String] = []
         out.reserveCapacity(count)
@@ -105,12 +108,12 @@ struct SyntheticCorpus {
     }
 
     /// The same listings as plain ASCII (the fast path).
-    static func asciiListings(count: Int, seed: UInt64 = 7) -> [String] {
+    public static func asciiListings(count: Int, seed: UInt64 = 7) -> [String] {
         listings(count: count * 3, seed: seed).filter { $0.utf8.allSatisfy { $0 < 0x80 } }.prefix(count).map { $0 }
     }
 
     /// Listings as JSONL records.
-    static func jsonl(_ listings: [String]) -> [[UInt8]] {
+    public static func jsonl(_ listings: [String]) -> [[UInt8]] {
         listings.enumerated().map { i, text in
             var line = Array("{\"id\":\"l\(i)\",\"text\":".utf8)
             line += Array(quoted(text).utf8)
@@ -119,7 +122,7 @@ struct SyntheticCorpus {
         }
     }
 
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for c in s.unicodeScalars {
             switch c {
