@@ -24,6 +24,75 @@ struct PatternAnalysisTests {
         #expect(PatternAnalysis(pattern).atoms == nil)
     }
 
+    @Test("bounds the bytes a match has before its atom", arguments: [
+        ("ivory", 0),
+        ("(?<![a-z])rs\\.? ?\\d", 0),
+        ("\\bivory\\s+(?:ring|bead)s?\\b", 0),
+        // \d, then \d or [.,]\d, then an optional space: 4 + 8 + 4 bytes at most.
+        ("\\d(?:\\d|[.,]\\d) ?(?:g|gr|grs)(?![a-z0-9])", 16),
+        ("(?<![\\d.,])\\d{1,3}tr\\d?(?![a-z])", 12),
+        ("(?:rhino|rhinoceros) horn", 40),
+        ("(?i)x{2}(?=y)ivory", 8),
+    ])
+    func atomOffset(pattern: String, bytes: Int) {
+        #expect(PatternAnalysis(pattern).atomOffset == bytes)
+    }
+
+    @Test("leaves the start unbounded when something before the atom can repeat without bound", arguments: [
+        "\\d[\\d.,]* ?(?:usd|eur)", "a+bcd", "(?:x|y)*ivory", "(\\w)\\1ivory", "\\X ivory", "(?1)ivory(a)", "(?P=n)ivory",
+    ])
+    func unboundedAtomOffset(pattern: String) {
+        #expect(PatternAnalysis(pattern).atomOffset == nil)
+    }
+
+    /// Every match of `regex` in `text`, searching from `start` and going on after each match as
+    /// the matcher does.
+    static func matches(_ regex: CompiledRegex, _ text: [UInt8], from start: Int) -> [Range<Int>] {
+        guard let scratch = RegexScratch(limits: .init()) else { return [] }
+        var found: [Range<Int>] = []
+        text.withUnsafeBufferPointer { buffer in
+            var position = start
+            while position <= buffer.count, case .match(let range) = regex.firstMatch(in: buffer, from: position, scratch: scratch) {
+                found.append(range)
+                position = range.isEmpty ? range.upperBound + 1 : range.upperBound
+            }
+        }
+        return found
+    }
+
+    @Test("a search from the bound before the first atom finds what a search from the start finds", arguments: [
+        "\\d(?:\\d|[.,]\\d) ?(?:g|gr|grs)(?![a-z0-9])", "(?<![\\d.,])\\d{1,3}tr\\d?(?![a-z])", "(?<![a-z])rs\\.? ?\\d",
+        "(?:ab|é象){1,2}c?tr", "\\bg(?:r|rs)?\\b", "[a-z]{2}\\W{0,2}(?:tr|g)", "(?:x(?:yz|é){0,2}){2}g",
+    ])
+    func searchFromTheBound(pattern: String) throws {
+        let analysis = PatternAnalysis(pattern)
+        let atoms = try #require(analysis.atoms).map { Array($0.utf8) }
+        let offset = try #require(analysis.atomOffset)
+        let regex = try CompiledRegex(pattern)
+        var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let pieces = ["g", "gr", "tr", "rs", "1", "23", ".", ",", " ", "ab", "é", "象", "x", "yz", "c", "-", "\n"].map { Array($0.utf8) }
+        for _ in 0..<300 {
+            let text = (0..<(5 + next(30))).flatMap { _ in pieces[next(pieces.count)] }
+            var firstAtom: Int?
+            for atom in atoms where atom.count <= text.count {
+                for start in 0...(text.count - atom.count) where Array(text[start..<start + atom.count]) == atom {
+                    firstAtom = min(firstAtom ?? start, start)
+                }
+            }
+            let all = Self.matches(regex, text, from: 0)
+            guard let firstAtom else {
+                #expect(all.isEmpty, "a match without an atom: \(String(decoding: text, as: UTF8.self))")
+                continue
+            }
+            let bounded = Self.matches(regex, text, from: max(0, firstAtom - offset))
+            #expect(bounded == all, "\(String(decoding: text, as: UTF8.self))")
+        }
+    }
+
     @Test("flags nested unbounded repeats", arguments: ["(a+)+", "(?:x*y)*", "(\\w+\\s?)+"])
     func nested(pattern: String) {
         #expect(PatternAnalysis(pattern).hasNestedQuantifier)

@@ -74,11 +74,21 @@ public final class Classifier {
     /// whatever its kind: the phrase explains the word ("ivory" in "vegetable ivory", "tiger" in
     /// "Tiger Balm").
     private func dropContainedHits(_ scratch: MatchScratch) {
-        let count = scratch.hits.count
-        guard count > 1 else { return }
+        guard scratch.hits.count > 1 else { return }
         let entries = engine.taxonomy.entries
+        // Worked on outside the objects (moved out and back): every access to a class's stored
+        // property is checked for exclusivity at run time.
+        var hits: [Hit] = []
+        var dropped: [Int] = []
+        swap(&hits, &scratch.found.hits)
+        swap(&dropped, &self.dropped)
+        defer {
+            swap(&hits, &scratch.found.hits)
+            swap(&dropped, &self.dropped)
+        }
         dropped.removeAll(keepingCapacity: true)
-        scratch.hits.withUnsafeBufferPointer { hits in
+        let count = hits.count
+        hits.withUnsafeBufferPointer { hits in
             for i in 0..<count {
                 let a = hits[i]
                 var kind: SignalKind?
@@ -102,10 +112,10 @@ public final class Classifier {
         var write = 0
         for read in 0..<count {
             if k < dropped.count && dropped[k] == read { k += 1; continue }
-            scratch.hits[write] = scratch.hits[read]
+            hits[write] = hits[read]
             write += 1
         }
-        scratch.hits.removeLast(count - write)
+        hits.removeLast(count - write)
     }
 
     /// Ids of the entries whose terms or patterns match `listing` (before overlapping hits are
@@ -137,6 +147,15 @@ public final class Classifier {
     }
 
     private func collectSignals(scratch: MatchScratch, input: UnsafeBufferPointer<UInt8>) -> [Signal] {
+        // The per-entry index, worked on outside the object (see `dropContainedHits`).
+        var firstHit: [Int32] = []
+        var touched: [Int32] = []
+        swap(&firstHit, &self.firstHit)
+        swap(&touched, &self.touched)
+        defer {
+            swap(&firstHit, &self.firstHit)
+            swap(&touched, &self.touched)
+        }
         var signals: [Signal] = []
         // Room for every hit, every kind of disguise and the engine's own signals: one allocation.
         signals.reserveCapacity(scratch.hits.count + EvasionKind.count + 3)

@@ -31,6 +31,15 @@ final class Matcher: Sendable {
         var regex: CompiledRegex
         var entry: Int32
         var isUnless: Bool
+        /// The most bytes a match has before its atom (`PatternAnalysis.atomOffset`), or -1 when
+        /// that is not bounded.
+        var atomOffset: Int32
+
+        /// Where a search for this pattern can start, given where its first atom starts in the
+        /// text: no match starts earlier, so the result is the same as from the beginning.
+        func searchStart(firstAtom: Int) -> Int {
+            atomOffset < 0 ? 0 : max(0, firstAtom - Int(atomOffset))
+        }
     }
 
     let automaton: AhoCorasick
@@ -109,7 +118,7 @@ final class Matcher: Sendable {
                                                   evasion: target.evasion ?? variants.evasion(in: start..<end)))
                         }
                     case .atom(let r):
-                        found.markCandidate(Int(r))
+                        found.markCandidate(Int(r), atomStart: start)
                     }
                     k += 1
                 }
@@ -127,7 +136,7 @@ final class Matcher: Sendable {
         found: inout MatchScratch.Found
     ) {
         let rule = regexes[r]
-        var position = 0
+        var position = rule.searchStart(firstAtom: found.firstAtomStart(r))
         while position <= buffer.count {
             switch rule.regex.firstMatch(in: buffer, from: position, scratch: scratch.regex) {
             case .match(let range):
@@ -150,7 +159,7 @@ final class Matcher: Sendable {
         for r in found.candidates where regexes[Int(r)].isUnless {
             let rule = regexes[Int(r)]
             guard found.hits.contains(where: { $0.entry == rule.entry }) else { continue }
-            var position = 0
+            var position = rule.searchStart(firstAtom: found.firstAtomStart(Int(r)))
             matching: while position <= buffer.count {
                 switch rule.regex.firstMatch(in: buffer, from: position, scratch: scratch.regex) {
                 case .match(let range):
@@ -230,17 +239,29 @@ final class MatchScratch {
 
         init(regexCount: Int) {
             isCandidate = [Bool](repeating: false, count: regexCount)
+            firstAtom = [Int32](repeating: 0, count: regexCount)
             hits.reserveCapacity(64)
             candidates.reserveCapacity(16)
         }
 
+        /// Per pattern: where the first of its atoms starts in the text (while it is a candidate).
+        private var firstAtom: [Int32] = []
+
+        /// Notes an occurrence of one of pattern `r`'s atoms at `atomStart`.
         @inline(__always)
-        mutating func markCandidate(_ r: Int) {
+        mutating func markCandidate(_ r: Int, atomStart: Int) {
             if !isCandidate[r] {
                 isCandidate[r] = true
                 candidates.append(Int32(r))
+                firstAtom[r] = Int32(truncatingIfNeeded: atomStart)
+            } else if atomStart < Int(firstAtom[r]) {
+                // Occurrences come by end: a longer atom ending later can start earlier.
+                firstAtom[r] = Int32(truncatingIfNeeded: atomStart)
             }
         }
+
+        /// Where the first atom of candidate pattern `r` starts.
+        func firstAtomStart(_ r: Int) -> Int { Int(firstAtom[r]) }
 
         mutating func reset() {
             hits.removeAll(keepingCapacity: true)

@@ -224,7 +224,8 @@ struct MatcherCompiler {
                                         reason: error.message, offset: error.offset))
             return
         }
-        regexes.append(.init(regex: regex, entry: index, isUnless: isUnless))
+        regexes.append(.init(regex: regex, entry: index, isUnless: isUnless,
+                             atomOffset: analysis.atomOffset.map { Int32(clamping: $0) } ?? -1))
         let r = Int32(regexes.count - 1)
         for atom in Set(atoms) {
             let id = literalID(Array(atom.utf8))
