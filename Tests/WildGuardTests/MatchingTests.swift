@@ -145,6 +145,51 @@ struct PatternAnalysisTests {
 
 @Suite("Matcher")
 struct MatcherTests {
+    @Test("every pattern of the bundled taxonomy finds the same matches searched from its bound as from the start")
+    func patternSearchStartsOnTheBundledExamples() throws {
+        let engine = try Fixtures.engine
+        let matcher = engine.matcher
+        let text = NormalisedText()
+        guard let scratch = RegexScratch(limits: .init()) else { return }
+        var firstAtom = [Int](repeating: .max, count: matcher.regexes.count)
+        var compared = 0
+        var skipped = 0
+        for entry in engine.taxonomy.entries {
+            for example in entry.positiveExamples + entry.negativeExamples {
+                engine.normaliser.normalise(example.text, into: text)
+                for r in firstAtom.indices { firstAtom[r] = .max }
+                text.bytes.withUnsafeBufferPointer { buffer in
+                    matcher.automaton.scan(buffer) { literal, end in
+                        let start = end - Int(matcher.automaton.lengths[literal])
+                        for k in Int(matcher.actionStart[literal])..<Int(matcher.actionStart[literal + 1]) {
+                            if case .atom(let r) = matcher.actions[k] { firstAtom[Int(r)] = min(firstAtom[Int(r)], start) }
+                        }
+                    }
+                    for (r, atom) in firstAtom.enumerated() where atom != .max {
+                        let rule = matcher.regexes[r]
+                        let start = rule.searchStart(firstAtom: atom)
+                        if start == 0 { skipped += 1; continue }
+                        func matches(from position: Int) -> [Range<Int>] {
+                            var found: [Range<Int>] = []
+                            var position = position
+                            while position <= buffer.count,
+                                case .match(let range) = rule.regex.firstMatch(in: buffer, from: position, scratch: scratch)
+                            {
+                                found.append(range)
+                                position = range.isEmpty ? range.upperBound + 1 : range.upperBound
+                            }
+                            return found
+                        }
+                        #expect(matches(from: start) == matches(from: 0), "\(rule.regex.source) in \(example.text)")
+                        compared += 1
+                    }
+                }
+            }
+        }
+        // The bound must actually be used on these examples, or this test shows nothing.
+        #expect(compared > 1_000, "compared \(compared), started at 0 for \(skipped)")
+    }
+
     static let taxonomy = """
         kind: product
         entries:

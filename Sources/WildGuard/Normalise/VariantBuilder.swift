@@ -112,12 +112,12 @@ struct VariantBuilder: Sendable {
                 var j = i
                 while j < end && bytes[j] != 0x20 { j += 1 }
                 let token = i..<j
-                if isSingleLetter(token, text) {
+                if isSingleLetter(token, bytes) {
                     if runStart < 0 { runStart = tokens.count }
                     tokens.append(Token(range: token, rewrite: .keep))
                 } else {
                     closeRun()
-                    let rewrite = examine(token, text, input)
+                    let rewrite = examine(token, text, bytes)
                     if case .keep = rewrite {} else {
                         anyRewrite = true
                         if case .decode = rewrite, bytes[token].contains(UInt8(ascii: "1")) { hasOne = true }
@@ -215,24 +215,27 @@ struct VariantBuilder: Sendable {
     }
 
     private func scalars(_ range: Range<Int>, _ text: NormalisedText, _ body: (Int, Int, UInt32) -> Void) {
-        text.bytes.withUnsafeBufferPointer { buffer in
-            var k = range.lowerBound
-            while k < range.upperBound {
-                let b = buffer[k]
-                let length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
-                let scalar = Normaliser.decodeValid(buffer, at: k)
-                body(k, min(length, range.upperBound - k), scalar)
-                k += length
-            }
+        text.bytes.withUnsafeBufferPointer { scalars(range, $0, body) }
+    }
+
+    /// The scalars of `range` with their offsets and lengths, read from the text's bytes.
+    private func scalars(_ range: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>, _ body: (Int, Int, UInt32) -> Void) {
+        var k = range.lowerBound
+        while k < range.upperBound {
+            let b = buffer[k]
+            let length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+            let scalar = Normaliser.decodeValid(buffer, at: k)
+            body(k, min(length, range.upperBound - k), scalar)
+            k += length
         }
     }
 
     /// A token that is one letter, perhaps followed by punctuation ("т", "ь,").
-    private func isSingleLetter(_ token: Range<Int>, _ text: NormalisedText) -> Bool {
+    private func isSingleLetter(_ token: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var count = 0
         var letter = false
         var trailingPunctuation = true
-        scalars(token, text) { _, _, scalar in
+        scalars(token, bytes) { _, _, scalar in
             count += 1
             if count == 1 {
                 let cls = table.characterClass(of: scalar)
@@ -261,13 +264,11 @@ struct VariantBuilder: Sendable {
         return token.lowerBound..<min(token.upperBound, token.lowerBound + length)
     }
 
-    private func examine(_ token: Range<Int>, _ text: NormalisedText, _ input: UnsafeBufferPointer<UInt8>) -> Rewrite {
+    /// What to do with `token`; `bytes` are the text's bytes, read in place.
+    private func examine(_ token: Range<Int>, _ text: NormalisedText, _ bytes: UnsafeBufferPointer<UInt8>) -> Rewrite {
         // Most words are plain lower-case ASCII letters: no other script, digit or symbol, so
         // nothing to rewrite and no evidence to note.
-        let plain = text.bytes.withUnsafeBufferPointer { bytes in
-            bytes[token].allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
-        }
-        if plain { return .keep }
+        if bytes[token].allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { return .keep }
         var latin = 0
         var foreign = 0
         var leet = 0
@@ -275,7 +276,7 @@ struct VariantBuilder: Sendable {
         var spreaders = 0
         var singleBetweenSpreaders = true
         var sinceSpreader = 0
-        scalars(token, text) { _, _, scalar in
+        scalars(token, bytes) { _, _, scalar in
             let cls = table.characterClass(of: scalar)
             if cls.contains(.latin) { latin += 1; letters += 1; sinceSpreader += 1 }
             if cls.contains(.cyrillicOrGreek) { foreign += 1; letters += 1; sinceSpreader += 1 }
