@@ -48,15 +48,12 @@ final class Matcher: Sendable {
     let terms: [TermTarget]
     let phrases: [StemPhrase]
     let regexes: [RegexRule]
-    /// For each entry, the `unless` patterns that can veto its hits.
-    let unlessByEntry: [[Int32]]
     let table: CharacterTable
     /// Every literal, for export and statistics.
     let literals: [[UInt8]]
 
     init(
-        literals: [[UInt8]], actionsPerLiteral: [[Action]], terms: [TermTarget], phrases: [StemPhrase], regexes: [RegexRule],
-        entryCount: Int
+        literals: [[UInt8]], actionsPerLiteral: [[Action]], terms: [TermTarget], phrases: [StemPhrase], regexes: [RegexRule]
     ) {
         automaton = AhoCorasick(literals: literals)
         var start: [Int32] = []
@@ -71,16 +68,13 @@ final class Matcher: Sendable {
         self.terms = terms
         self.phrases = phrases
         self.regexes = regexes
-        var unless = [[Int32]](repeating: [], count: entryCount)
-        for (i, rule) in regexes.enumerated() where rule.isUnless { unless[Int(rule.entry)].append(Int32(i)) }
-        unlessByEntry = unless
         table = .shared
         self.literals = literals
     }
 
     func makeScratch(limits: RegexScratch.Limits) -> MatchScratch? {
         guard let regex = RegexScratch(limits: limits) else { return nil }
-        return MatchScratch(regexCount: regexes.count, entryCount: unlessByEntry.count, regex: regex)
+        return MatchScratch(regexCount: regexes.count, regex: regex)
     }
 
     /// Finds every hit in `text` and leaves them in `scratch.hits`.
@@ -234,6 +228,8 @@ final class MatchScratch {
         var hits: [Hit] = []
         private(set) var candidates: [Int32] = []
         private var isCandidate: [Bool] = []
+        /// Per pattern: where the first of its atoms starts in the text (while it is a candidate).
+        private var firstAtom: [Int32] = []
 
         init() {}
 
@@ -243,9 +239,6 @@ final class MatchScratch {
             hits.reserveCapacity(64)
             candidates.reserveCapacity(16)
         }
-
-        /// Per pattern: where the first of its atoms starts in the text (while it is a candidate).
-        private var firstAtom: [Int32] = []
 
         /// Notes an occurrence of one of pattern `r`'s atoms at `atomStart`.
         @inline(__always)
@@ -280,7 +273,7 @@ final class MatchScratch {
         _modify { yield &found.hits }
     }
 
-    init(regexCount: Int, entryCount: Int, regex: RegexScratch) {
+    init(regexCount: Int, regex: RegexScratch) {
         found = Found(regexCount: regexCount)
         self.regex = regex
     }

@@ -55,8 +55,7 @@ struct MatcherCompiler {
             for pattern in entry.patterns { addRegex(pattern, entry: entry, index: e, isUnless: false) }
             for pattern in entry.unless { addRegex(pattern, entry: entry, index: e, isUnless: true) }
         }
-        return Matcher(literals: literals, actionsPerLiteral: actions, terms: terms, phrases: phrases, regexes: regexes,
-                       entryCount: taxonomy.entries.count)
+        return Matcher(literals: literals, actionsPerLiteral: actions, terms: terms, phrases: phrases, regexes: regexes)
     }
 
     /// The folded form of a term: its words joined by single spaces.

@@ -64,9 +64,6 @@ public final class NormalisedText {
     /// Where the variant segments are, as a value the matcher keeps for a whole listing.
     var variantIndex: VariantIndex { VariantIndex(primaryEnd: primaryEnd, variants: variants) }
 
-    /// Which disguise, if any, a match at normalised `range` was found through.
-    func evasion(in range: Range<Int>) -> EvasionKind? { variantIndex.evasion(in: range) }
-
     @inline(__always)
     func append(_ byte: UInt8, from origin: Range<Int>) {
         bytes.append(byte)
