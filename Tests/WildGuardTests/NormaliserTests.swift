@@ -94,9 +94,79 @@ struct NormaliserTests {
         #expect(String(decoding: Array(original.utf8)[span], as: UTF8.self) == "1v0ry")
     }
 
+    /// ASCII is folded in runs (copied at once) rather than byte by byte: on random ASCII, with
+    /// separators of every kind and a few non-ASCII and invisible characters between runs, the
+    /// text and the origin of every byte are those of a byte-by-byte model of the rules.
+    @Test func foldsASCIIRunsAsTheRulesSay() {
+        let pieces: [String] = ["a", "B", "z", "Q", "0", "7", "$", "!", ".", "|", " ", " ", "  ", "\t", "-", "_", "\u{7F}",
+                                "\u{0}", "é", "象", "\u{200B}"]
+        var generator = SplitMix64(seed: 0x5EED)
+        for _ in 0..<500 {
+            var listing = ""
+            for _ in 0..<Int(generator.next() % 40) { listing += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            let text = Normaliser(detectsEvasions: false).normalisedForTest(listing)
+            let expected = Self.modelFold(listing)
+            #expect(Array(text.bytes[0..<text.primaryEnd]) == expected.bytes, "\(listing.debugDescription)")
+            #expect(Array(text.originStart[0..<text.primaryEnd]) == expected.start, "\(listing.debugDescription)")
+            #expect(Array(text.originEnd[0..<text.primaryEnd]) == expected.end, "\(listing.debugDescription)")
+        }
+    }
+
+    /// The folding rules one byte at a time, for text of ASCII plus "é", "象" and a zero-width space.
+    private static func modelFold(_ listing: String) -> (bytes: [UInt8], start: [Int32], end: [Int32]) {
+        var bytes: [UInt8] = [], start: [Int32] = [], end: [Int32] = []
+        var pendingSpace: Int32? = nil
+        var lastWasHan = false
+        var offset = 0
+        for scalar in listing.unicodeScalars {
+            let length = String(scalar).utf8.count
+            defer { offset += length }
+            let value = scalar.value
+            if value == 0x200B { continue }
+            let separator = value <= 0x20 || value == 0x7F || value == 0x2D || value == 0x5F
+            if separator {
+                if pendingSpace == nil && !bytes.isEmpty { pendingSpace = Int32(offset) }
+                continue
+            }
+            // Spaces between two Chinese characters carry no word boundary and are dropped.
+            if value == 0x8C61 && lastWasHan { pendingSpace = nil }
+            lastWasHan = value == 0x8C61
+            if let space = pendingSpace {
+                bytes.append(0x20); start.append(space); end.append(space + 1)
+                pendingSpace = nil
+            }
+            let folded: [UInt8] = value == 0xE9 ? [UInt8(ascii: "e")] : Array(String(scalar).lowercased().utf8)
+            for byte in folded {
+                bytes.append(byte); start.append(Int32(offset)); end.append(Int32(offset + length))
+            }
+        }
+        return (bytes, start, end)
+    }
+
     @Test func handlesAHugeListing() {
         let big = String(repeating: "ivory bangle for sale ", count: 50_000)  // 1.1 MB
         let text = Fixtures.normalised(big)
         #expect(text.primaryEnd > 1_000_000)
+    }
+}
+
+/// A small seeded generator (SplitMix64), so that random tests fail the same way every run.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension Normaliser {
+    fileprivate func normalisedForTest(_ listing: String) -> NormalisedText {
+        let text = NormalisedText()
+        normalise(listing, into: text)
+        return text
     }
 }

@@ -1,18 +1,21 @@
 /// Classifies listings on one thread with an `Engine`, reusing its normalisation and matching
 /// buffers from listing to listing. Make one per thread with `Engine.makeClassifier()`.
+///
+/// Its buffers are `@exclusivity(unchecked)`, like `NormalisedText`'s: a classifier belongs to one
+/// thread, and the run-time exclusivity check on each access was a measurable part of the hot path.
 public final class Classifier {
     public let engine: Engine
     private let text = NormalisedText()
     private let scratch: MatchScratch?
     /// For each taxonomy entry: the index of its signal in the listing being classified, or -1.
-    private var firstHit: [Int32]
-    private var touched: [Int32] = []
+    @exclusivity(unchecked) private var firstHit: [Int32]
+    @exclusivity(unchecked) private var touched: [Int32] = []
     /// Indices of hits that a longer hit contains, reused from listing to listing.
-    private var dropped: [Int] = []
+    @exclusivity(unchecked) private var dropped: [Int] = []
     /// The decide stage's buffers, reused from listing to listing.
-    private var signalScores: [Double] = []
-    private var firedRules: [Int] = []
-    private var order: [Int] = []
+    @exclusivity(unchecked) private var signalScores: [Double] = []
+    @exclusivity(unchecked) private var firedRules: [Int] = []
+    @exclusivity(unchecked) private var order: [Int] = []
 
     init(engine: Engine) {
         self.engine = engine

@@ -263,9 +263,10 @@ final class MatchScratch {
         }
     }
 
-    var found: Found
+    // Unchecked exclusivity: one scratch per thread, accessed per listing on the hot path.
+    @exclusivity(unchecked) var found: Found
     let regex: RegexScratch
-    var limitExceeded = false
+    @exclusivity(unchecked) var limitExceeded = false
 
     /// The hits of the last listing matched.
     var hits: [Hit] {

@@ -61,14 +61,30 @@ final class CharacterTable: Sendable {
     @inline(__always)
     func fold(_ scalar: UInt32, into output: inout [UInt8]) -> CharacterClass {
         if let i = Self.index(of: scalar) {
-            let entry = folds[i]
-            let start = Int(entry >> 8)
-            let count = Int(entry & 0xFF)
-            // Byte by byte: a slice of the pool would retain it for every character.
-            for k in start..<start + count { output.append(pool[k]) }
+            appendFold(at: i, into: &output)
             return CharacterClass(rawValue: classes[i])
         }
         return Self.compute(scalar, into: &output)
+    }
+
+    /// Where the table keeps `scalar`'s class and fold (for `appendFold(at:into:)`), nil for a
+    /// scalar it does not cover.
+    @inline(__always)
+    func slot(of scalar: UInt32) -> Int? { Self.index(of: scalar) }
+
+    /// The class kept at `slot`.
+    @inline(__always)
+    func characterClass(atSlot slot: Int) -> CharacterClass { CharacterClass(rawValue: classes[slot]) }
+
+    /// Appends the folded bytes kept at `slot`.
+    @inline(__always)
+    func appendFold(at slot: Int, into output: inout [UInt8]) {
+        let entry = folds[slot]
+        let start = Int(entry >> 8)
+        let count = Int(entry & 0xFF)
+        // Byte by byte: a slice of the pool would retain it for every character, and a bulk
+        // append costs more than the one to three bytes most folds are.
+        for k in start..<start + count { output.append(pool[k]) }
     }
 
     /// Folds a whole string the way listings are folded, for terms and patterns at compile time.

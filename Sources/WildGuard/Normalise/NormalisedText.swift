@@ -8,23 +8,28 @@
 ///
 /// One instance per worker, reused from listing to listing: its arrays keep their capacity, so
 /// steady-state normalisation does not allocate.
+///
+/// Its stored properties are `@exclusivity(unchecked)`: an instance belongs to one worker and is
+/// never shared, and the run-time check on every access to a class's stored property (a
+/// thread-local lookup each time) cost more than the work on the hot path. The compiler's static
+/// checks still apply.
 public final class NormalisedText {
     /// The folded text, UTF-8.
-    public internal(set) var bytes: [UInt8] = []
+    @exclusivity(unchecked) public internal(set) var bytes: [UInt8] = []
     /// For each byte of `bytes`: where the original code point that produced it starts.
-    var originStart: [Int32] = []
+    @exclusivity(unchecked) var originStart: [Int32] = []
     /// For each byte of `bytes`: where the original code point that produced it ends.
-    var originEnd: [Int32] = []
+    @exclusivity(unchecked) var originEnd: [Int32] = []
     /// End of the primary segment in `bytes`.
-    public internal(set) var primaryEnd = 0
+    @exclusivity(unchecked) public internal(set) var primaryEnd = 0
     /// Variant segments appended after the primary one.
-    var variants: [Variant] = []
+    @exclusivity(unchecked) var variants: [Variant] = []
     /// Disguises seen while normalising, with where they are in the original.
-    var evidence: [Evidence] = []
+    @exclusivity(unchecked) var evidence: [Evidence] = []
     /// How many invalid UTF-8 sequences were replaced.
-    public internal(set) var invalidSequences = 0
+    @exclusivity(unchecked) public internal(set) var invalidSequences = 0
     /// Scratch space for the variant builder's token list, kept between listings.
-    var tokens: [VariantBuilder.Token] = []
+    @exclusivity(unchecked) var tokens: [VariantBuilder.Token] = []
 
     struct Variant {
         var range: Range<Int>

@@ -43,8 +43,14 @@ public struct Normaliser: Sendable {
         while i < n {
             let byte = input[i]
             if byte < 0x80 {
-                appendASCII(byte, at: i, state: &state, out: &out, output: output)
-                i += 1
+                let runEnd = Self.plainASCIIRunEnd(input, from: i)
+                if runEnd - i > 1 {
+                    appendASCIIRun(input, i..<runEnd, state: &state, out: &out, output: output)
+                    i = runEnd
+                } else {
+                    appendASCII(byte, at: i, state: &state, out: &out, output: output)
+                    i += 1
+                }
                 continue
             }
             let (scalar, length) = Self.decode(input, at: i)
@@ -132,12 +138,83 @@ public struct Normaliser: Sendable {
         state.lastWasAlphabetic = isWord
     }
 
+    /// Whether an ASCII byte folds to itself or its lower case (not to a space).
+    @inline(__always)
+    private static func isPlainASCII(_ b: UInt8) -> Bool {
+        b > 0x20 && b < 0x7F && b != UInt8(ascii: "-") && b != UInt8(ascii: "_")
+    }
+
+    /// The end of the run of plain ASCII that starts at `start`: printable bytes that are not
+    /// separators, and single spaces between two of them. Such a run folds byte for byte (a
+    /// single space between two characters becomes itself), so it can be copied at once.
+    @inline(__always)
+    static func plainASCIIRunEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let n = input.count
+        guard isPlainASCII(input[start]) else { return start }
+        var j = start + 1
+        while j < n {
+            let b = input[j]
+            if isPlainASCII(b) {
+                j += 1
+            } else if b == 0x20, j + 1 < n, isPlainASCII(input[j + 1]) {
+                j += 2
+            } else {
+                break
+            }
+        }
+        return j
+    }
+
+    /// Appends a run found by `plainASCIIRunEnd`: what `appendASCII` does byte by byte, with
+    /// three bulk appends (this is most of the text of most listings).
+    private func appendASCIIRun(
+        _ input: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, state: inout State, out: inout Buffers, output: NormalisedText
+    ) {
+        flushSpace(&state, out: &out)
+        if Self.isASCIIWord(input[run.lowerBound]), let invisible = state.invisibleAfterWord {
+            output.evidence.append(.init(kind: .invisible, span: invisible))
+        }
+        let before = out.bytes.count
+        out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[run]))
+        out.bytes.withUnsafeMutableBufferPointer { bytes in
+            for k in before..<bytes.count where bytes[k] &- UInt8(ascii: "A") < 26 { bytes[k] |= 0x20 }
+        }
+        Self.appendOrigins(of: run, start: &out.start, end: &out.end)
+        let isWord = Self.isASCIIWord(input[run.upperBound - 1])
+        state.invisibleAfterWord = nil
+        state.lastWasWord = isWord
+        state.lastWasEmoji = false
+        state.lastWasUnspaced = false
+        state.lastWasAlphabetic = isWord
+    }
+
+    /// Appends `origin + k` to `start` and `origin + k + 1` to `end` for every byte of `run`
+    /// (bytes that are their own origin), filled in a small stack buffer and copied in blocks:
+    /// appending a range of integers goes element by element through a generic iterator.
+    @inline(__always)
+    private static func appendOrigins(of run: Range<Int>, start: inout [Int32], end: inout [Int32]) {
+        let block = 256
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: block) { origins in
+            var lower = run.lowerBound
+            while lower < run.upperBound {
+                let count = min(block, run.upperBound - lower)
+                let first = Int32(truncatingIfNeeded: lower)
+                for k in 0..<count { origins[k] = first &+ Int32(truncatingIfNeeded: k) }
+                start.append(contentsOf: UnsafeBufferPointer(rebasing: origins[0..<count]))
+                for k in 0..<count { origins[k] &+= 1 }
+                end.append(contentsOf: UnsafeBufferPointer(rebasing: origins[0..<count]))
+                lower += count
+            }
+        }
+    }
+
     private func appendScalar(
         _ scalar: UInt32, at origin: Range<Int>, input: UnsafeBufferPointer<UInt8>, state: inout State,
         out: inout Buffers, output: NormalisedText
     ) {
         let before = out.bytes.count
-        let cls = table.characterClass(of: scalar)
+        let slot = table.slot(of: scalar)
+        let cls = slot.map { table.characterClass(atSlot: $0) } ?? table.characterClass(of: scalar)
         if cls.contains(.space) {
             if !state.pendingSpace && !out.bytes.isEmpty {
                 state.pendingSpace = true
@@ -163,10 +240,12 @@ public struct Normaliser: Sendable {
         if cls.contains(.unspaced) && state.lastWasUnspaced { state.pendingSpace = false }
         flushSpace(&state, out: &out)
         let start = out.bytes.count
-        _ = table.fold(scalar, into: &out.bytes)
+        if let slot { table.appendFold(at: slot, into: &out.bytes) } else { _ = table.fold(scalar, into: &out.bytes) }
+        let lower = Int32(truncatingIfNeeded: origin.lowerBound)
+        let upper = Int32(truncatingIfNeeded: origin.upperBound)
         for _ in start..<out.bytes.count {
-            out.start.append(Int32(truncatingIfNeeded: origin.lowerBound))
-            out.end.append(Int32(truncatingIfNeeded: origin.upperBound))
+            out.start.append(lower)
+            out.end.append(upper)
         }
         let alphabetic = cls.contains(.latin) || cls.contains(.cyrillicOrGreek)
         if cls.contains(.word), alphabetic, let invisible = state.invisibleAfterWord, out.bytes.count > before {

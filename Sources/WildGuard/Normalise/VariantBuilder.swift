@@ -90,22 +90,13 @@ struct VariantBuilder: Sendable {
         }
         var anyRewrite = false
         var hasOne = false
-        var i = 0
         var runStart = -1
-        func closeRun() {
-            // Korean has many one-syllable words ("소 뿔 빗"): it takes a longer run to be a disguise.
-            // Korean has one-syllable words ("소 뿔 빗"), but a two-noun name spread out is short
-            // ("상 아"): two syllables make a run; what they join into still has to match.
-            let needed = runStart >= 0 && isHangul(tokens[runStart].range, text) ? 2 : 3
-            if runStart >= 0 && tokens.count - runStart >= needed {
-                for k in runStart..<tokens.count { tokens[k].rewrite = .join }
-                anyRewrite = true
-            }
-            runStart = -1
-        }
         // Word boundaries read through a raw buffer: indexing the text object's array byte by
         // byte pays an exclusivity check per byte. Nothing appends to the text in this loop.
+        // (No local function closes over this state either: captured variables are boxed and
+        // checked at run time on every access.)
         text.bytes.withUnsafeBufferPointer { bytes in
+            var i = 0
             while i < end {
                 while i < end && bytes[i] == 0x20 { i += 1 }
                 guard i < end else { break }
@@ -116,7 +107,7 @@ struct VariantBuilder: Sendable {
                     if runStart < 0 { runStart = tokens.count }
                     tokens.append(Token(range: token, rewrite: .keep))
                 } else {
-                    closeRun()
+                    if closeRun(&tokens, from: &runStart, bytes) { anyRewrite = true }
                     let rewrite = examine(token, text, bytes)
                     if case .keep = rewrite {} else {
                         anyRewrite = true
@@ -126,11 +117,24 @@ struct VariantBuilder: Sendable {
                 }
                 i = j
             }
+            if closeRun(&tokens, from: &runStart, bytes) { anyRewrite = true }
         }
-        closeRun()
         guard anyRewrite else { return }
         appendCopy(tokens, text, input, one: UInt8(ascii: "i"))
         if hasOne { appendCopy(tokens, text, input, one: UInt8(ascii: "l")) }
+    }
+
+    /// Ends the run of one-letter tokens that starts at `runStart` (if any): a run long enough
+    /// is a spread-out word, and its tokens are marked to be joined. Returns whether it was.
+    private func closeRun(_ tokens: inout [Token], from runStart: inout Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        defer { runStart = -1 }
+        guard runStart >= 0 else { return false }
+        // Korean has one-syllable words ("소 뿔 빗"), but a two-noun name spread out is short
+        // ("상 아"): two syllables make a run; what they join into still has to match.
+        let needed = isHangul(tokens[runStart].range, bytes) ? 2 : 3
+        guard tokens.count - runStart >= needed else { return false }
+        for k in runStart..<tokens.count { tokens[k].rewrite = .join }
+        return true
     }
 
     private func appendCopy(_ tokens: [Token], _ text: NormalisedText, _ input: UnsafeBufferPointer<UInt8>, one: UInt8) {
@@ -232,6 +236,17 @@ struct VariantBuilder: Sendable {
 
     /// A token that is one letter, perhaps followed by punctuation ("т", "ь,").
     private func isSingleLetter(_ token: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let first = bytes[token.lowerBound]
+        if first < 0x80 {
+            // An ASCII letter is what the table classes as a spaced word character that is no digit.
+            guard (first | 0x20) &- UInt8(ascii: "a") < 26 else { return false }
+            var k = token.lowerBound + 1
+            while k < token.upperBound {
+                if bytes[k] >= 0x80 || Normaliser.isASCIIWord(bytes[k]) { return false }
+                k += 1
+            }
+            return true
+        }
         var count = 0
         var letter = false
         var trailingPunctuation = true
@@ -247,9 +262,9 @@ struct VariantBuilder: Sendable {
         return letter && (count == 1 || trailingPunctuation)
     }
 
-    private func isHangul(_ token: Range<Int>, _ text: NormalisedText) -> Bool {
+    private func isHangul(_ token: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var hangul = false
-        scalars(token, text) { _, _, scalar in
+        scalars(token, bytes) { _, _, scalar in
             if (0xAC00...0xD7A3).contains(scalar) || (0x1100...0x11FF).contains(scalar) || (0x3130...0x318F).contains(scalar) {
                 hangul = true
             }
@@ -269,6 +284,7 @@ struct VariantBuilder: Sendable {
         // Most words are plain lower-case ASCII letters: no other script, digit or symbol, so
         // nothing to rewrite and no evidence to note.
         if bytes[token].allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { return .keep }
+        if bytes[token].allSatisfy({ $0 < 0x80 }) { return examineASCII(token, text, bytes) }
         var latin = 0
         var foreign = 0
         var leet = 0
@@ -301,6 +317,35 @@ struct VariantBuilder: Sendable {
         }
         if mixed { return .decode(.homoglyph) }
         if leet > 0 && latin + foreign >= 2 { return .decode(.leet) }
+        return .keep
+    }
+
+    /// `examine` for a token of ASCII only: the same counts without table lookups (an ASCII
+    /// letter is Latin, nothing is Cyrillic or Greek, so no homoglyphs), and leetspeak counted
+    /// only when the answer depends on it.
+    private func examineASCII(_ token: Range<Int>, _ text: NormalisedText, _ bytes: UnsafeBufferPointer<UInt8>) -> Rewrite {
+        var letters = 0
+        var spreaders = 0
+        var singleBetweenSpreaders = true
+        var sinceSpreader = 0
+        var anyLeet = false
+        for k in token {
+            let b = bytes[k]
+            if (b | 0x20) &- UInt8(ascii: "a") < 26 { letters += 1; sinceSpreader += 1 }
+            if Self.leet(b) != nil {
+                anyLeet = true
+                if b &- UInt8(ascii: "0") < 10 { sinceSpreader += 1 }
+            }
+            if Self.isSpreader(b) && b != UInt8(ascii: "|") {
+                spreaders += 1
+                if sinceSpreader > 1 { singleBetweenSpreaders = false }
+                sinceSpreader = 0
+            }
+        }
+        if sinceSpreader > 1 { singleBetweenSpreaders = false }
+        let leet = anyLeet ? leetCount(token, text) : 0
+        if spreaders >= 2 && letters >= 2 && singleBetweenSpreaders && letters + leet >= 3 { return .unspread }
+        if leet > 0 && letters >= 2 { return .decode(.leet) }
         return .keep
     }
 
