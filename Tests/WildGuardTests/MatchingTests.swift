@@ -4,22 +4,36 @@ import Testing
 
 @Suite("Pattern analysis and the literal prefilter")
 struct PatternAnalysisTests {
-    @Test("finds the literals every match contains", arguments: [
+    static let atomCases: [(String, [String])] = [
         ("ivory", ["ivory"]),
         ("\\bivory\\s+(?:bangle|carving)s?\\b", ["bangle", "carving"]),
         ("\\bivory\\s+(?:ring|bead)s?\\b", ["ivory"]),
-        ("(?:rhino|rhinoceros) horn", [" horn"]),
+        // A small set of texts is spelt out whole, classes of digits and punctuation included.
+        ("(?:rhino|rhinoceros) horn", ["rhino horn", "rhinoceros horn"]),
+        ("\\d ?(?:g|gr|grs)\\b", Self.digits { ["\($0)g", "\($0) g"] }),
+        ("(?<![a-z])rs\\.? ?[0-9]", Self.digits { ["rs\($0)", "rs.\($0)", "rs \($0)", "rs. \($0)"] }),
+        ("\\d{1,3}tr", Self.digits { ["\($0)tr"] }),
+        ("(?:pm|dm) ?我", ["pm我", "pm 我", "dm我", "dm 我"]),
         ("tusks?", ["tusk"]),
         ("cat|dog", ["cat", "dog"]),
         ("\\$\\s?\\d+", ["$"]),
         ("sung te giac", ["sung te giac"]),
-        ("(?:bán|ban) (?:ngà|nga)", ["ban", "bán"]),
-    ])
+        ("(?:bán|ban) (?:ngà|nga)", ["ban nga", "ban ngà", "bán nga", "bán ngà"]),
+        // Too many combinations: the best part alone.
+        ("[a-z0-9]x(?:ab|cd|ef|gh|ij|kl|mn|op|qr)[.,;:!?]{0,1}[0-9](?:ab|cd|ef|gh|ij|kl|mn|op|qr)", ["xab", "xcd", "xef", "xgh", "xij", "xkl", "xmn", "xop", "xqr"]),
+    ]
+
+    /// The atoms `spell` gives for each digit.
+    static func digits(_ spell: (Int) -> [String]) -> [String] { (0...9).flatMap(spell) }
+
+    @Test("finds the literals every match contains", arguments: atomCases)
     func atoms(pattern: String, expected: [String]) {
         #expect(PatternAnalysis(pattern).atoms == expected.sorted())
     }
 
-    @Test("finds no literal where a match can avoid all of them", arguments: ["\\d+", "(?:ivory)?", "a*", "[abc]+", "ivory|\\d+"])
+    @Test("finds no literal where a match can avoid all of them", arguments: [
+        "\\d+", "(?:ivory)?", "a*", "[abc]+", "ivory|\\d+", "[.,]\\d{2}", "(?:\\d|[.,])+",
+    ])
     func noAtoms(pattern: String) {
         #expect(PatternAnalysis(pattern).atoms == nil)
     }
@@ -28,11 +42,15 @@ struct PatternAnalysisTests {
         ("ivory", 0),
         ("(?<![a-z])rs\\.? ?\\d", 0),
         ("\\bivory\\s+(?:ring|bead)s?\\b", 0),
-        // \d, then \d or [.,]\d, then an optional space: 4 + 8 + 4 bytes at most.
-        ("\\d(?:\\d|[.,]\\d) ?(?:g|gr|grs)(?![a-z0-9])", 16),
-        ("(?<![\\d.,])\\d{1,3}tr\\d?(?![a-z])", 12),
-        ("(?:rhino|rhinoceros) horn", 40),
-        ("(?i)x{2}(?=y)ivory", 8),
+        // Atoms "5g", "5 g": a digit (4 bytes at most) and "." or "," before them.
+        ("\\d(?:\\d|[.,]\\d) ?(?:g|gr|grs)(?![a-z0-9])", 5),
+        // Atoms "5tr": up to two more digits before them.
+        ("(?<![\\d.,])\\d{1,3}tr\\d?(?![a-z])", 8),
+        ("(?:rhino|rhinoceros) horn", 0),
+        ("(?i)x{2}(?=y)ivory", 4),
+        ("ab?c\\d{2}x", 0),
+        // Atoms "5x": the last of two digits, one digit (4 bytes at most) before it.
+        ("\\d{2}x", 4),
     ])
     func atomOffset(pattern: String, bytes: Int) {
         #expect(PatternAnalysis(pattern).atomOffset == bytes)
@@ -63,6 +81,8 @@ struct PatternAnalysisTests {
     @Test("a search from the bound before the first atom finds what a search from the start finds", arguments: [
         "\\d(?:\\d|[.,]\\d) ?(?:g|gr|grs)(?![a-z0-9])", "(?<![\\d.,])\\d{1,3}tr\\d?(?![a-z])", "(?<![a-z])rs\\.? ?\\d",
         "(?:ab|é象){1,2}c?tr", "\\bg(?:r|rs)?\\b", "[a-z]{2}\\W{0,2}(?:tr|g)", "(?:x(?:yz|é){0,2}){2}g",
+        "\\d ?(?:lang|chi)(?![a-z])", "(?:usd|eur) ?\\d", "\\d[.,]?\\d ?(?:g|kg)", "[.,]\\d{2}tr", "(?:a|bc)?\\d{2,3}(?:g|t)",
+        "(?:pm|dm) ?象", "x[0-9.]{1,2}(?:yz|c)", "(?:ab )?x ?(?:yz|c)", "(?:1|23)?\\.?(?:c|tr)",
     ])
     func searchFromTheBound(pattern: String) throws {
         let analysis = PatternAnalysis(pattern)
@@ -74,7 +94,8 @@ struct PatternAnalysisTests {
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
             return Int((seed >> 33) % UInt64(bound))
         }
-        let pieces = ["g", "gr", "tr", "rs", "1", "23", ".", ",", " ", "ab", "é", "象", "x", "yz", "c", "-", "\n"].map { Array($0.utf8) }
+        let pieces = ["g", "gr", "tr", "rs", "1", "23", ".", ",", " ", "ab", "é", "象", "x", "yz", "c", "-", "\n", "usd", "kg", "lang",
+                      "pm", "5", "0", "t", "a", "bc", "ab x", "23."].map { Array($0.utf8) }
         for _ in 0..<300 {
             let text = (0..<(5 + next(30))).flatMap { _ in pieces[next(pieces.count)] }
             var firstAtom: Int?
@@ -145,7 +166,7 @@ struct PatternAnalysisTests {
 
 @Suite("Matcher")
 struct MatcherTests {
-    @Test("every pattern of the bundled taxonomy finds the same matches searched from its bound as from the start")
+    @Test("every pattern of the bundled taxonomy contains an atom of each of its matches and finds the same matches searched from its bound as from the start")
     func patternSearchStartsOnTheBundledExamples() throws {
         let engine = try Fixtures.engine
         let matcher = engine.matcher
@@ -154,6 +175,7 @@ struct MatcherTests {
         var firstAtom = [Int](repeating: .max, count: matcher.regexes.count)
         var compared = 0
         var skipped = 0
+        var unscanned = 0
         for entry in engine.taxonomy.entries {
             for example in entry.positiveExamples + entry.negativeExamples {
                 engine.normaliser.normalise(example.text, into: text)
@@ -164,6 +186,14 @@ struct MatcherTests {
                         for k in Int(matcher.actionStart[literal])..<Int(matcher.actionStart[literal + 1]) {
                             if case .atom(let r) = matcher.actions[k] { firstAtom[Int(r)] = min(firstAtom[Int(r)], start) }
                         }
+                    }
+                    // A pattern whose atoms are all absent must not match: the prefilter would
+                    // never run it.
+                    for (r, atom) in firstAtom.enumerated() where atom == .max {
+                        if case .match = matcher.regexes[r].regex.firstMatch(in: buffer, from: 0, scratch: scratch) {
+                            Issue.record("\(matcher.regexes[r].regex.source) matches \(example.text) without any of its atoms")
+                        }
+                        unscanned += 1
                     }
                     for (r, atom) in firstAtom.enumerated() where atom != .max {
                         let rule = matcher.regexes[r]
@@ -188,6 +218,7 @@ struct MatcherTests {
         }
         // The bound must actually be used on these examples, or this test shows nothing.
         #expect(compared > 1_000, "compared \(compared), started at 0 for \(skipped)")
+        #expect(unscanned > 100_000)
     }
 
     static let taxonomy = """
@@ -208,6 +239,11 @@ struct MatcherTests {
             patterns: ['\\bfor sale\\b', '\\$\\s?\\d+']
             source: test
             examples: {positive: [for sale], negative: [sales]}
+          - id: intent.weight
+            kind: intent
+            patterns: ['\\d ?(?:g|grams?)\\b']
+            source: test
+            examples: {positive: [50 g], negative: [g50]}
         """
 
     static let engine: Engine = {
@@ -261,6 +297,20 @@ struct MatcherTests {
         #expect(fires("bangle for sale", "intent.sale"))
         #expect(fires("only $ 40", "intent.sale"))
         #expect(!fires("sales figures", "intent.sale"))
+    }
+
+    /// The prefilter looks for "0g" ... "9 g" (a `\d` spelt out as ASCII digits): digits of other
+    /// scripts are folded to ASCII first, so they are found too.
+    @Test("a digit class next to a literal matches digits of every script", arguments: [
+        "tusk 50g", "tusk 50 grams", "عاج ٥٠g", "हाथीदांत ५० g", "งา ๕๐ grams", "৫০ g", "５０g", "𝟓𝟎 g",
+    ])
+    func digitsOfEveryScript(text: String) {
+        #expect(fires(text, "intent.weight"))
+    }
+
+    @Test func digitClassesStillNeedTheirDigit() {
+        #expect(!fires("g50 big grams", "intent.weight"))
+        #expect(!fires("big grams", "intent.weight"))
     }
 
     @Test func signalsCarryTheOriginalSpan() {

@@ -12,6 +12,12 @@ struct NormaliserTests {
         ("Đồi mồi", "doi moi"),
         ("𝐢𝐯𝐨𝐫𝐲", "ivory"),
         ("Elfenbein-Schnitzerei", "elfenbein schnitzerei"),
+        // Decimal digits of every script become ASCII digits.
+        ("٥٠٠ غرام", "500 غرام"),
+        ("۱۲۳ تومان", "123 تومان"),
+        ("५० ग्राम", "50 ग्राम"),
+        ("๕๐๐ บาท", "500 บาท"),
+        ("৳৫০০", "৳500"),
     ])
     func folding(input: String, expected: String) {
         #expect(Fixtures.normalised(input).primaryText == expected)

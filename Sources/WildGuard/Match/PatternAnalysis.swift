@@ -30,6 +30,107 @@ struct PatternAnalysis: Sendable, Equatable {
         var atomOffset: Int? = nil
         /// The most bytes a match of the whole (nil: unbounded).
         var width: Int? = nil
+        /// Every text a match can have, when that is a small finite set (`(?:g|gr|grs)`).
+        var exact: [Choice]? = nil
+    }
+
+    /// One text an element or a group can match (UTF-8), and whether any of it is literal text
+    /// of the pattern (rather than only a member of a class such as `\d`: a pattern whose every
+    /// match must contain a digit has no literal the prefilter can look for on its own).
+    private struct Choice: Hashable {
+        var bytes: [UInt8]
+        var literal: Bool
+
+        init(_ text: String, literal: Bool) {
+            bytes = Array(text.utf8)
+            self.literal = literal
+        }
+
+        init(bytes: [UInt8], literal: Bool) {
+            self.bytes = bytes
+            self.literal = literal
+        }
+    }
+
+    /// A string (UTF-8) the text of every match contains, with the most bytes a match can have
+    /// before it (nil: unbounded).
+    private struct Piece {
+        var bytes: [UInt8]
+        var offset: Int?
+        var literal: Bool
+    }
+
+    /// The most strings a run or an exact set holds: beyond it the prefilter gets too many literals.
+    private static let setLimit = 64
+
+    /// The larger of two bounds; nil (unbounded) wins.
+    private static func maximum(_ a: Int?, _ b: Int?) -> Int? {
+        guard let a, let b else { return nil }
+        return max(a, b)
+    }
+
+    /// Every choice of `a` followed by every choice of `b`, nil when there would be too many.
+    private static func product(_ a: [Choice], _ b: [Choice]) -> [Choice]? {
+        guard a.count * b.count <= setLimit else { return nil }
+        return a.flatMap { x in b.map { Choice(bytes: x.bytes + $0.bytes, literal: x.literal || $0.literal) } }
+    }
+
+    /// The run after an element that matches one of `choices`. A run is what the text of a match
+    /// ends with at the current position: every string of the run followed by every choice (a
+    /// string that ends with a shorter one is dropped); when that is too many, the choices alone
+    /// (starting `offsetAlone` bytes into the match); when still too many, nothing.
+    /// `joined` says whether the run went on (its strings only grew) or started again.
+    private static func extend(_ run: [Piece], with choices: [Choice], offsetAlone: Int?) -> (run: [Piece], joined: Bool) {
+        // One string and one more character, the common case: nothing to drop.
+        if run.count == 1, choices.count == 1 {
+            var one = run
+            one[0].bytes += choices[0].bytes
+            one[0].literal = one[0].literal || choices[0].literal
+            return (one, true)
+        }
+        if run.count * choices.count <= setLimit * 8, let joined = minimised(run.flatMap { piece in
+            choices.map { Piece(bytes: piece.bytes + $0.bytes, offset: piece.offset, literal: piece.literal || $0.literal) }
+        }, suffixesOnly: true) {
+            return (joined, true)
+        }
+        let alone = choices.map { Piece(bytes: $0.bytes, offset: offsetAlone, literal: $0.literal) }
+        return (minimised(alone, suffixesOnly: true) ?? [Piece(bytes: [], offset: nil, literal: false)], false)
+    }
+
+    /// `pieces` without those that contain a shorter one (`suffixesOnly`: that end with one), or
+    /// nil when more than `setLimit` remain. The shorter one is in every text the longer one is
+    /// in, further in by as many bytes as it starts into the longer one; its bound grows by that.
+    private static func minimised(_ pieces: [Piece], suffixesOnly: Bool) -> [Piece]? {
+        var kept: [Piece] = []
+        let sorted = pieces.sorted {
+            $0.bytes.count != $1.bytes.count ? $0.bytes.count < $1.bytes.count : $0.bytes.lexicographicallyPrecedes($1.bytes)
+        }
+        for piece in sorted {
+            var contained = false
+            for k in kept.indices {
+                guard let into = position(of: kept[k].bytes, in: piece.bytes, suffixOnly: suffixesOnly) else { continue }
+                kept[k].offset = maximum(kept[k].offset, add(piece.offset, into))
+                contained = true
+                break
+            }
+            if !contained {
+                guard kept.count < setLimit else { return nil }
+                kept.append(piece)
+            }
+        }
+        return kept
+    }
+
+    /// Where `needle` first occurs in `haystack` (`suffixOnly`: only as its end), nil if not.
+    private static func position(of needle: [UInt8], in haystack: [UInt8], suffixOnly: Bool) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        let last = haystack.count - needle.count
+        for start in (suffixOnly ? last : 0)...last {
+            var k = 0
+            while k < needle.count && haystack[start + k] == needle[k] { k += 1 }
+            if k == needle.count { return start }
+        }
+        return nil
     }
 
     private struct Quantifier {
@@ -50,6 +151,13 @@ struct PatternAnalysis: Sendable, Equatable {
         guard let a, let b else { return nil }
         let (sum, overflow) = a.addingReportingOverflow(b)
         return overflow ? nil : sum
+    }
+
+    /// `width` repeated `count` times.
+    private static func repeated(_ width: Int?, _ count: Int) -> Int? {
+        guard let width else { return nil }
+        let (product, overflow) = width.multipliedReportingOverflow(by: count)
+        return overflow ? nil : product
     }
 
     /// `width` repeated as `quantifier` allows (at most once without one).
@@ -80,14 +188,23 @@ struct PatternAnalysis: Sendable, Equatable {
                 guard let w = branch.width, let current = width else { width = nil; break }
                 width = max(current, w)
             }
+            var exact: [Choice]? = []
+            for branch in branches {
+                guard let texts = branch.exact, let current = exact, current.count + texts.count <= PatternAnalysis.setLimit else {
+                    exact = nil
+                    break
+                }
+                exact = current + texts
+            }
+            exact = exact.map { Array(Set($0)).sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) } }
             var union: [String] = []
             var offset: Int? = 0
             for branch in branches {
-                guard let atoms = branch.atoms else { return Result(atoms: nil, unbounded: unbounded, width: width) }
+                guard let atoms = branch.atoms else { return Result(atoms: nil, unbounded: unbounded, width: width, exact: exact) }
                 union.append(contentsOf: atoms)
                 if let o = branch.atomOffset, let current = offset { offset = max(current, o) } else { offset = nil }
             }
-            return Result(atoms: Array(Set(union)).sorted(), unbounded: unbounded, atomOffset: offset, width: width)
+            return Result(atoms: Array(Set(union)).sorted(), unbounded: unbounded, atomOffset: offset, width: width, exact: exact)
         }
 
         private static func score(_ atoms: [String]) -> (Int, Int) {
@@ -97,30 +214,64 @@ struct PatternAnalysis: Sendable, Equatable {
         mutating func sequence() -> Result {
             var best: [String]?
             var bestOffset: Int?
-            var run = ""
-            // Bytes a match can have before the current element, and before the current run.
+            // Bytes a match can have before the current element.
             var width: Int? = 0
-            var runOffset: Int? = 0
             var unbounded = false
-            func consider(_ atoms: [String]?, offset: Int?) {
-                guard let atoms, !atoms.isEmpty, !atoms.contains(where: \.isEmpty) else { return }
+            // What the text of a match ends with at the current position: one of these strings.
+            var run = [Piece(bytes: [], offset: 0, literal: false)]
+            // Every text the sequence so far can match, while that is a small finite set.
+            var exact: [Choice]? = [Choice("", literal: false)]
+            func consider(_ candidates: [Piece]) {
+                guard !candidates.isEmpty, !candidates.contains(where: { $0.bytes.isEmpty || !$0.literal }) else { return }
+                // Dropping strings that contain others leaves the shortest: a set whose shortest
+                // string is shorter than the best one's cannot win.
+                let shortest = candidates.map(\.bytes.count).min() ?? 0
+                if let current = best, shortest < Self.score(current).0 { return }
+                guard let pieces = PatternAnalysis.minimised(candidates, suffixesOnly: false),
+                    !pieces.contains(where: { !$0.literal })
+                else { return }
+                let atoms = pieces.map { String(decoding: $0.bytes, as: UTF8.self) }
                 if let current = best, Self.score(current) >= Self.score(atoms) { return }
                 best = atoms
-                bestOffset = offset
+                bestOffset = pieces.reduce(0 as Int?) { PatternAnalysis.maximum($0, $1.offset) }
             }
-            func endRun() {
-                if !run.isEmpty { consider([run], offset: runOffset) }
-                run = ""
+            // A run is weighed when it ends (its strings only grow while it goes on).
+            func restart() {
+                consider(run)
+                run = [Piece(bytes: [], offset: width, literal: false)]
             }
-            /// A literal character: joins the run as its quantifier allows; adds its width.
-            func literal(_ c: Unicode.Scalar, _ step: LiteralStep, _ q: Quantifier?) {
-                if step != .end && run.isEmpty { runOffset = width }
-                switch step {
-                case .extend: run.unicodeScalars.append(c)
-                case .extendThenEnd: run.unicodeScalars.append(c); endRun()
-                case .end: endRun()
+            /// An element that matches one of `choices` (small and finite), repeated as `q` allows.
+            func element(_ choices: [Choice], _ q: Quantifier?, elementWidth: Int?) {
+                let before = width
+                width = PatternAnalysis.add(width, PatternAnalysis.repeated(elementWidth, q))
+                if let q, q.unbounded { unbounded = true }
+                let once = q == nil || q?.allowsZero == false && q?.repeats == false
+                let optional = q?.allowsZero == true && q?.repeats == false
+                if once || optional {
+                    let options = optional ? choices + [Choice("", literal: false)] : choices
+                    let next = PatternAnalysis.extend(run, with: options, offsetAlone: before)
+                    if !next.joined { consider(run) }
+                    run = next.run
+                    exact = exact.flatMap { PatternAnalysis.product($0, options) }
+                } else if let q, !q.allowsZero {
+                    // Repeated: the first repetition follows what came before, the last one
+                    // precedes what comes next.
+                    consider(PatternAnalysis.extend(run, with: choices, offsetAlone: before).run)
+                    let lastStart = q.most.flatMap { PatternAnalysis.add(before, PatternAnalysis.repeated(elementWidth, $0 - 1)) }
+                    run = PatternAnalysis.extend([Piece(bytes: [], offset: lastStart, literal: false)], with: choices, offsetAlone: lastStart).run
+                    exact = nil
+                } else {
+                    restart()
+                    exact = nil
                 }
-                width = PatternAnalysis.add(width, PatternAnalysis.repeated(PatternAnalysis.characterWidth, q))
+            }
+            /// An element the prefilter cannot spell out (`.`, `\w`, a large class, a group with
+            /// no small set of texts).
+            func opaque(_ q: Quantifier?, elementWidth: Int?) {
+                if q?.unbounded == true { unbounded = true }
+                width = PatternAnalysis.add(width, PatternAnalysis.repeated(elementWidth, q))
+                restart()
+                exact = nil
             }
             while i < s.count {
                 let c = s[i]
@@ -132,73 +283,115 @@ struct PatternAnalysis: Sendable, Equatable {
                     let e = s[i]
                     i += 1
                     if "bBAzZG".unicodeScalars.contains(e) { continue }
+                    if e == "d" {
+                        // Listings have only ASCII digits: the normaliser folds the others.
+                        element(Self.digits, quantifier(), elementWidth: PatternAnalysis.characterWidth)
+                        continue
+                    }
                     if "pPxogk".unicodeScalars.contains(e), i < s.count, s[i] == "{" || s[i] == "<" {
                         let close: Unicode.Scalar = s[i] == "{" ? "}" : ">"
                         while i < s.count && s[i] != close { i += 1 }
                         i += 1
                     }
                     if e.properties.isAlphabetic || ("0"..."9").contains(e) {
-                        endRun()
-                        let q = quantifier()
-                        if q?.unbounded == true { unbounded = true }
                         // A class of one character, but a back reference, a grapheme cluster
                         // or a line break sequence can be longer.
                         let one: Int? = "XRgk123456789".unicodeScalars.contains(e) ? nil : PatternAnalysis.characterWidth
-                        width = PatternAnalysis.add(width, PatternAnalysis.repeated(one, q))
+                        opaque(quantifier(), elementWidth: one)
                         continue
                     }
-                    let q = peekQuantifier()
-                    literal(e, literalStep(unbounded: &unbounded), q)
+                    element([Choice(String(Character(e)), literal: true)], quantifier(), elementWidth: PatternAnalysis.characterWidth)
                 case ".":
                     i += 1
-                    endRun()
-                    let q = quantifier()
-                    if q?.unbounded == true { unbounded = true }
-                    width = PatternAnalysis.add(width, PatternAnalysis.repeated(PatternAnalysis.characterWidth, q))
+                    opaque(quantifier(), elementWidth: PatternAnalysis.characterWidth)
                 case "[":
+                    let members = smallClass()
                     skipClass()
-                    endRun()
                     let q = quantifier()
-                    if q?.unbounded == true { unbounded = true }
-                    width = PatternAnalysis.add(width, PatternAnalysis.repeated(PatternAnalysis.characterWidth, q))
+                    if let members {
+                        element(members, q, elementWidth: PatternAnalysis.characterWidth)
+                    } else {
+                        opaque(q, elementWidth: PatternAnalysis.characterWidth)
+                    }
                 case "^", "$":
                     i += 1
                 case "(":
-                    endRun()
+                    let before = width
                     let group = self.group()
                     let q = quantifier()
                     if let q, q.unbounded, group.inner.unbounded { nestedQuantifier = true }
                     if group.inner.unbounded || q?.unbounded == true { unbounded = true }
-                    if group.consumes && q?.allowsZero != true {
-                        consider(group.inner.atoms, offset: PatternAnalysis.add(width, group.inner.atomOffset))
+                    if !group.consumes {
+                        // A lookaround or an option setting takes no room and leaves the run as it
+                        // is; a call or a condition can match anything.
+                        if group.inner.width != 0 { opaque(nil, elementWidth: nil) }
+                        continue
                     }
-                    // Lookarounds and option settings take no room; calls and conditions, any.
-                    width = PatternAnalysis.add(width, group.consumes ? PatternAnalysis.repeated(group.inner.width, q) : group.inner.width)
+                    if q?.allowsZero != true {
+                        consider(group.inner.atoms.map { atoms in
+                            atoms.map { Piece(bytes: Array($0.utf8), offset: PatternAnalysis.add(before, group.inner.atomOffset), literal: true) }
+                        } ?? [])
+                    }
+                    if let texts = group.inner.exact {
+                        element(texts, q, elementWidth: group.inner.width)
+                    } else {
+                        opaque(q, elementWidth: group.inner.width)
+                    }
                 default:
                     i += 1
-                    let q = peekQuantifier()
-                    literal(c, literalStep(unbounded: &unbounded), q)
+                    element([Choice(String(Character(c)), literal: true)], quantifier(), elementWidth: PatternAnalysis.characterWidth)
                 }
             }
-            endRun()
-            return Result(atoms: best, unbounded: unbounded, atomOffset: best == nil ? nil : bestOffset, width: width)
+            consider(run)
+            return Result(atoms: best, unbounded: unbounded, atomOffset: best == nil ? nil : bestOffset, width: width,
+                          exact: exact)
         }
 
-        /// The quantifier at the current position, without consuming it.
-        private mutating func peekQuantifier() -> Quantifier? {
-            let saved = i
-            defer { i = saved }
-            return quantifier()
-        }
+        private static let digits = (0...9).map { Choice(String($0), literal: false) }
 
-        private enum LiteralStep { case extend, extendThenEnd, end }
-
-        /// How a literal character joins the current run, given the quantifier after it.
-        private mutating func literalStep(unbounded: inout Bool) -> LiteralStep {
-            guard let q = quantifier() else { return .extend }
-            if q.unbounded { unbounded = true }
-            if q.allowsZero { return .end }
-            return q.repeats ? .extendThenEnd : .extend
+        /// The members of a character class at the current position when it is a small set of
+        /// ASCII digits and punctuation (`[.,]`, `[0-9]`, `[\d ]`), nil otherwise. Letters are
+        /// left out: caseless matching gives them more than one form.
+        private func smallClass() -> [Choice]? {
+            var k = i + 1
+            guard k < s.count, s[k] != "^" else { return nil }
+            var members: [Unicode.Scalar] = []
+            func plain(_ c: Unicode.Scalar) -> Bool {
+                c.isASCII && c.value >= 0x20 && !c.properties.isAlphabetic && !("0"..."9").contains(c) || ("0"..."9").contains(c)
+            }
+            var first = true
+            while k < s.count && (s[k] != "]" || first) {
+                first = false
+                var c = s[k]
+                if c == "[" { return nil }
+                if c == "\\" {
+                    k += 1
+                    guard k < s.count else { return nil }
+                    c = s[k]
+                    if c == "d" {
+                        members += (0...9).map { Unicode.Scalar(UInt8(0x30 + $0)) }
+                        k += 1
+                        continue
+                    }
+                    guard !c.properties.isAlphabetic, !("0"..."9").contains(c) else { return nil }
+                }
+                guard plain(c) else { return nil }
+                if k + 2 < s.count, s[k + 1] == "-", s[k + 2] != "]" {
+                    let upper = s[k + 2]
+                    guard upper != "\\", plain(upper), upper.value >= c.value, upper.value - c.value < 16 else { return nil }
+                    for v in c.value...upper.value {
+                        guard let m = Unicode.Scalar(v), plain(m) else { return nil }
+                        members.append(m)
+                    }
+                    k += 3
+                    continue
+                }
+                members.append(c)
+                k += 1
+            }
+            guard k < s.count, !members.isEmpty else { return nil }
+            let unique = Array(Set(members.map { String(Character($0)) })).sorted()
+            return unique.count <= 16 ? unique.map { Choice($0, literal: false) } : nil
         }
 
         private mutating func group() -> (inner: Result, consumes: Bool) {

@@ -140,6 +140,13 @@ final class CharacterTable: Sendable {
         var folded: [UInt32] = []
         for cp in ICU.fold(scalar, decompose: decompose) {
             if decompose && ICU.category(cp) == ICU.Category.nonSpacingMark { continue }
+            // Every decimal digit ("٥", "५", "๕") becomes its ASCII digit: prices and weights
+            // read the same in any script, and a pattern's `\d` only ever meets 0-9 (which lets
+            // the prefilter expand `\d` next to a literal into ten literals).
+            if cp >= 0x80, let digit = Self.asciiDigit(cp) {
+                folded.append(digit)
+                continue
+            }
             if let replacement = letterFolds[cp] {
                 folded.append(contentsOf: replacement.unicodeScalars.map(\.value))
             } else {
@@ -185,6 +192,15 @@ final class CharacterTable: Sendable {
             }
         }
         return cls
+    }
+
+    /// The ASCII digit of a decimal digit of another script (general category Nd), nil for
+    /// anything else.
+    static func asciiDigit(_ cp: UInt32) -> UInt32? {
+        guard let scalar = Unicode.Scalar(cp), scalar.properties.numericType == .decimal,
+            let value = scalar.properties.numericValue, value >= 0, value <= 9
+        else { return nil }
+        return 0x30 + UInt32(value)
     }
 
     /// A fold as the normaliser would fold it if it met it in a listing: separators ("_" from
