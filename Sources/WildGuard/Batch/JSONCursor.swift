@@ -63,14 +63,50 @@ struct JSONCursor {
         return count
     }
 
-    /// `utf8` as a JSON string: runs of plain bytes are copied at once and only what RFC 8259
-    /// requires is escaped. Eight bytes are checked at a time: most strings need no escaping.
+    /// `utf8` as a JSON string, quotes included. Most strings need no escaping: they are copied
+    /// eight bytes at a time, each word checked as it goes (no call per string to copy it); from
+    /// the first byte that needs an escape, `escapedRest` takes over.
     mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
-        byte(0x22)
+        let count = utf8.count
+        guard let base = utf8.baseAddress, end - position >= count + 2 else {
+            byte(0x22)
+            escapedRest(utf8, from: 0)
+            return
+        }
+        var out = position
+        out.pointee = 0x22
+        out += 1
+        var i = 0
+        while i + 8 <= count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            if Self.needsEscape(word) { break }
+            UnsafeMutableRawPointer(out).storeBytes(of: word, as: UInt64.self)
+            out += 8
+            i += 8
+        }
+        while i < count {
+            let b = base[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { break }
+            out.pointee = b
+            out += 1
+            i += 1
+        }
+        position = out
+        if i == count {
+            position.pointee = 0x22
+            position += 1
+            return
+        }
+        escapedRest(utf8, from: i)
+    }
+
+    /// The rest of a string from `start` (its opening quote written), escaping what RFC 8259
+    /// requires, and its closing quote: runs of plain bytes are copied at once.
+    private mutating func escapedRest(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int) {
         defer { byte(0x22) }
         guard let base = utf8.baseAddress else { return }
-        var runStart = 0
-        var i = 0
+        var runStart = start
+        var i = start
         let count = utf8.count
         while i < count {
             if i + 8 <= count, !Self.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {

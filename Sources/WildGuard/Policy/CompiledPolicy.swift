@@ -111,6 +111,22 @@ struct CompiledPolicy: Sendable {
 }
 
 extension CompiledPolicy.CompiledSelector {
+    /// Whether a signal could match, given the kinds and words of all signals together: false
+    /// when a test that is not negated asks for a kind or word none of them has (or can never
+    /// hold). Negated tests and entry tests are left to `matches`.
+    @inline(__always)
+    func mayMatch(anyKind: UInt16, anyWords: TagSet) -> Bool {
+        for test in tests where !test.negated {
+            switch test.kind {
+            case .kinds(let mask): if mask & anyKind == 0 { return false }
+            case .words(let set): if !set.intersects(anyWords) { return false }
+            case .entries: break
+            case .impossible: return false
+            }
+        }
+        return true
+    }
+
     @inline(__always)
     func matches(kind: SignalKind, words: TagSet, entry: Int32) -> Bool {
         for test in tests {

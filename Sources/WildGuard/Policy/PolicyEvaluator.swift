@@ -62,14 +62,21 @@ struct PolicyEvaluator: Sendable {
         var decided: Int?
         let rules = compiled.rules
         withUnsafeTemporaryAllocation(of: SignalBits.self, capacity: signals.count) { bits in
+            // What any signal has: a selector that needs a kind or a word no signal has holds for
+            // none of them, without testing each.
+            var anyKind: UInt16 = 0
+            var anyWords = TagSet()
             for i in signals.indices {
                 let words = signals[i].words.isEmpty ? compiled.words(for: signals[i]) : signals[i].words
                 bits.initializeElement(at: i, to: SignalBits(kind: signals[i].kind, words: words, entry: signals[i].entryIndex))
+                anyKind |= SignalKind.bit(signals[i].kind)
+                anyWords = anyWords | words
             }
             withUnsafeTemporaryAllocation(of: Bool.self, capacity: rules.count) { fired in
                 fired.initialize(repeating: false)
                 func holds(_ selector: CompiledPolicy.CompiledSelector) -> Bool {
                     if let ref = selector.rule { return fired[ref] }
+                    guard selector.mayMatch(anyKind: anyKind, anyWords: anyWords) else { return false }
                     for signal in bits where selector.matches(kind: signal.kind, words: signal.words, entry: signal.entry) {
                         return true
                     }
