@@ -31,15 +31,19 @@ struct BatchPipeline {
              each: ((ClassifiedRecord) -> Void)? = nil)
     {
         let encoder = sink?.encoder
-        while !Interruption.requested {
-            let block = source.next(blockSize)
-            if block.isEmpty { break }
+        let reading = BlockReader(source: source, blockSize: blockSize)
+        var block = source.next(blockSize)
+        while !block.isEmpty && !Interruption.requested {
+            // The next block is read while this one is classified: reading and splitting lines
+            // is serial work that would otherwise leave the workers idle between blocks.
+            let current = block
+            reading.start()
             let parser = self.parser
             let keepText = self.keepText
             let keepRecord = each != nil
             let results = engine.parallelMap(count: block.count, jobs: jobs) { classifier, i in
                 let record: InputRecord
-                switch block[i] {
+                switch current[i] {
                 case .line(let bytes, let number):
                     record = bytes.withUnsafeBufferPointer { parser.parse($0, number: number) }
                 case .parsed(let parsed):
@@ -59,6 +63,7 @@ struct BatchPipeline {
                 if !keepRecord { out.decision = nil }
                 return out
             }
+            block = reading.wait()
             for result in results {
                 summary.count(result)
                 each?(result)
@@ -66,6 +71,31 @@ struct BatchPipeline {
             sink?.write(results)
             progress.update(records: summary.records, bytes: source.bytesRead, total: source.totalBytes, started: summary.started)
         }
+    }
+}
+
+/// Reads the next block of records on another thread. The source is touched by one thread at a
+/// time: by the reading thread between `start()` and `wait()`, by the caller otherwise.
+private final class BlockReader: @unchecked Sendable {
+    private let source: RecordSource
+    private let blockSize: Int
+    private let done = DispatchGroup()
+    private var block: [RawRecord] = []
+
+    init(source: RecordSource, blockSize: Int) {
+        self.source = source
+        self.blockSize = blockSize
+    }
+
+    func start() {
+        DispatchQueue.global().async(group: done) { self.block = self.source.next(self.blockSize) }
+    }
+
+    /// The block read since `start()`.
+    func wait() -> [RawRecord] {
+        done.wait()
+        defer { block = [] }
+        return block
     }
 }
 
