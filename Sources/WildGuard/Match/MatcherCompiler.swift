@@ -30,8 +30,12 @@ struct MatcherCompiler {
     private static let arabicPrefixes = ["ال", "وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف"]
 
     mutating func compile(_ taxonomy: Taxonomy) -> Matcher {
-        let pinyin = Transliterator("Han-Latin")
-        let russian = Transliterator("Russian-Latin/BGN")
+        TransliteratorPool.with("Han-Latin") { pinyin in
+            TransliteratorPool.with("Russian-Latin/BGN") { russian in compile(taxonomy, pinyin: pinyin, russian: russian) }
+        }
+    }
+
+    private mutating func compile(_ taxonomy: Taxonomy, pinyin: Transliterator?, russian: Transliterator?) -> Matcher {
         for (index, entry) in taxonomy.entries.enumerated() {
             let e = Int32(index)
             for term in entry.terms {

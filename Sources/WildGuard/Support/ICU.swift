@@ -1,3 +1,4 @@
+import Synchronization
 import CWildGuardShims
 
 /// Thin Swift face of the ICU calls in `CWildGuardShims`. Used while building lookup tables and
@@ -55,9 +56,11 @@ enum ICU {
     static var version: String { String(cString: wgshim_icu_version()) }
 }
 
-/// An ICU transliterator ("Han-Latin", "Russian-Latin/BGN"). Not thread-safe: each compile owns
-/// its own, and frees it when done.
-final class Transliterator {
+/// An ICU transliterator ("Han-Latin", "Russian-Latin/BGN"). Not thread-safe: one thread uses it
+/// at a time, borrowed from `TransliteratorPool` for the length of one taxonomy compile.
+final class Transliterator: @unchecked Sendable {
+    // @unchecked: an instance is only ever used by the one compile that borrowed it.
+
     private let handle: OpaquePointer
 
     init?(_ id: String) {
@@ -78,5 +81,19 @@ final class Transliterator {
         }
         guard n >= 0 else { return nil }
         return String(decoding: out[0..<Int(n)], as: UTF16.self)
+    }
+}
+
+/// Transliterators kept for the next taxonomy compile: opening "Han-Latin" parses thousands of
+/// rules and closing it frees them, a tenth of loading the bundled taxonomy each time. A compile
+/// borrows one of each kind and gives it back; compiles running at once get their own.
+enum TransliteratorPool {
+    private static let idle = Mutex<[String: [Transliterator]]>([:])
+
+    /// Runs `body` with a transliterator for `id` (nil when ICU has no such transliterator).
+    static func with<R>(_ id: String, _ body: (Transliterator?) -> R) -> R {
+        let borrowed = idle.withLock { $0[id]?.popLast() } ?? Transliterator(id)
+        defer { if let borrowed { idle.withLock { $0[id, default: []].append(borrowed) } } }
+        return body(borrowed)
     }
 }
