@@ -63,6 +63,17 @@ struct PatternAnalysisTests {
         #expect(PatternAnalysis(pattern).atomOffset == nil)
     }
 
+    /// Where the first occurrence of any of `atoms` starts in `text`, found naively.
+    static func firstOccurrence(of atoms: [[UInt8]], in text: [UInt8]) -> Int? {
+        var first: Int?
+        for atom in atoms where atom.count <= text.count {
+            for start in 0...(text.count - atom.count) where Array(text[start..<start + atom.count]) == atom {
+                first = min(first ?? start, start)
+            }
+        }
+        return first
+    }
+
     /// Every match of `regex` in `text`, searching from `start` and going on after each match as
     /// the matcher does.
     static func matches(_ regex: CompiledRegex, _ text: [UInt8], from start: Int) -> [Range<Int>] {
@@ -98,12 +109,7 @@ struct PatternAnalysisTests {
                       "pm", "5", "0", "t", "a", "bc", "ab x", "23."].map { Array($0.utf8) }
         for _ in 0..<300 {
             let text = (0..<(5 + next(30))).flatMap { _ in pieces[next(pieces.count)] }
-            var firstAtom: Int?
-            for atom in atoms where atom.count <= text.count {
-                for start in 0...(text.count - atom.count) where Array(text[start..<start + atom.count]) == atom {
-                    firstAtom = min(firstAtom ?? start, start)
-                }
-            }
+            let firstAtom = Self.firstOccurrence(of: atoms, in: text)
             let all = Self.matches(regex, text, from: 0)
             guard let firstAtom else {
                 #expect(all.isEmpty, "a match without an atom: \(String(decoding: text, as: UTF8.self))")
@@ -112,6 +118,62 @@ struct PatternAnalysisTests {
             let bounded = Self.matches(regex, text, from: max(0, firstAtom - offset))
             #expect(bounded == all, "\(String(decoding: text, as: UTF8.self))")
         }
+    }
+
+    /// Random patterns from a small grammar (literals, digit and punctuation classes, optional
+    /// and repeated elements, alternations, lookarounds) on random texts over the same alphabet:
+    /// every match contains one of the pattern's atoms, and a search from the bound before the
+    /// first atom finds the same matches as one from the start.
+    @Test func randomPatternsKeepTheirAtomsAndBounds() throws {
+        var seed: UInt64 = 0xA70A_5EED
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let letters = ["a", "b", "c", "x", "é", "象"]
+        func element(_ depth: Int) -> String {
+            let base: String
+            switch next(depth > 1 ? 6 : 8) {
+            case 0, 1, 2: base = letters[next(letters.count)]
+            case 3: base = ["\\d", "[0-9]", "[.,]", "[\\d.]", " ", "\\."][next(6)]
+            case 4: base = ["\\w", ".", "[a-c]", "\\s"][next(4)]
+            case 5: base = ["(?<![a-c])", "(?!x)", "\\b"][next(3)]
+            default:
+                let branches = (0..<(1 + next(3))).map { _ in (0..<(1 + next(3))).map { _ in element(depth + 1) }.joined() }
+                base = "(?:" + branches.joined(separator: "|") + ")"
+            }
+            if base.hasPrefix("(?<") || base.hasPrefix("(?!") || base == "\\b" { return base }
+            return base + ["", "", "", "?", "{1,2}", "{2}", "+", "*"][next(8)]
+        }
+        let alphabet = ["a", "b", "c", "x", "é", "象", "1", "23", "5", "78", "9", ".", ",", " ", "ab", "x1"].map { Array($0.utf8) }
+        var checked = 0
+        for _ in 0..<1_500 {
+            let pattern = (0..<(1 + next(5))).map { _ in element(0) }.joined()
+            let analysis = PatternAnalysis(pattern)
+            guard let atoms = analysis.atoms?.map({ Array($0.utf8) }), !analysis.hasNestedQuantifier,
+                let regex = try? CompiledRegex(pattern)
+            else { continue }
+            for _ in 0..<40 {
+                let text = (0..<(1 + next(14))).flatMap { _ in alphabet[next(alphabet.count)] }
+                let firstAtom = Self.firstOccurrence(of: atoms, in: text)
+                let all = Self.matches(regex, text, from: 0).filter { !$0.isEmpty }
+                let shown = "\(pattern) in \(String(decoding: text, as: UTF8.self))"
+                for match in all {
+                    let inside = atoms.contains { atom in
+                        atom.count <= match.count && (match.lowerBound...(match.upperBound - atom.count)).contains {
+                            Array(text[$0..<$0 + atom.count]) == atom
+                        }
+                    }
+                    #expect(inside, "a match without an atom: \(shown)")
+                }
+                if let firstAtom, let offset = analysis.atomOffset {
+                    let bounded = Self.matches(regex, text, from: max(0, firstAtom - offset)).filter { !$0.isEmpty }
+                    #expect(bounded == all, "\(shown)")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 15_000)
     }
 
     @Test("flags nested unbounded repeats", arguments: ["(a+)+", "(?:x*y)*", "(\\w+\\s?)+"])

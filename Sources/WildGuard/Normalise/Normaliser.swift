@@ -1,9 +1,10 @@
 /// Turns listing text into the folded form that the matcher runs on: NFKC case folding, accents
-/// removed, width folded, invisible characters dropped, every run of white space, dashes and
-/// underscores folded to one space. Keeps a byte-level map back to the original.
+/// removed, width folded, decimal digits of every script as ASCII digits, invisible characters
+/// dropped, every run of white space, dashes and underscores folded to one space. Keeps a
+/// byte-level map back to the original.
 ///
-/// Plain ASCII takes a fast path with no table lookups beyond a byte; other text goes through the
-/// precomputed `CharacterTable`. Invalid UTF-8 is replaced (and counted), never trusted.
+/// Runs of plain ASCII are copied at once; other text goes through the precomputed
+/// `CharacterTable`. Invalid UTF-8 is replaced (and counted), never trusted.
 public struct Normaliser: Sendable {
     let table: CharacterTable
     let variants: VariantBuilder
