@@ -163,9 +163,8 @@ struct PatternAnalysis: Sendable, Equatable {
     /// `width` repeated as `quantifier` allows (at most once without one).
     private static func repeated(_ width: Int?, _ quantifier: Quantifier?) -> Int? {
         guard let quantifier else { return width }
-        guard let width, let most = quantifier.most else { return nil }
-        let (product, overflow) = width.multipliedReportingOverflow(by: most)
-        return overflow ? nil : product
+        guard let most = quantifier.most else { return nil }
+        return repeated(width, most)
     }
 
     private struct Parser {
@@ -357,7 +356,7 @@ struct PatternAnalysis: Sendable, Equatable {
             guard k < s.count, s[k] != "^" else { return nil }
             var members: [Unicode.Scalar] = []
             func plain(_ c: Unicode.Scalar) -> Bool {
-                c.isASCII && c.value >= 0x20 && !c.properties.isAlphabetic && !("0"..."9").contains(c) || ("0"..."9").contains(c)
+                c.isASCII && c.value >= 0x20 && !c.properties.isAlphabetic
             }
             var first = true
             while k < s.count && (s[k] != "]" || first) {

@@ -45,11 +45,11 @@ public struct Normaliser: Sendable {
             let byte = input[i]
             if byte < 0x80 {
                 let runEnd = Self.plainASCIIRunEnd(input, from: i)
-                if runEnd - i > 1 {
+                if runEnd > i {
                     appendASCIIRun(input, i..<runEnd, state: &state, out: &out, output: output)
                     i = runEnd
                 } else {
-                    appendASCII(byte, at: i, state: &state, out: &out, output: output)
+                    noteASCIISeparator(at: i, state: &state, out: out)
                     i += 1
                 }
                 continue
@@ -113,30 +113,17 @@ public struct Normaliser: Sendable {
         }
     }
 
+    /// An ASCII byte that folds to a space (white space, a control, "-", "_"): it becomes a
+    /// pending space unless one is pending already or nothing has been written yet.
     @inline(__always)
-    private func appendASCII(_ byte: UInt8, at i: Int, state: inout State, out: inout Buffers, output: NormalisedText) {
-        let folded = Self.asciiFold(byte)
-        if folded == 0 {
-            if !state.pendingSpace && !out.bytes.isEmpty {
-                state.pendingSpace = true
-                state.spaceOrigin = i..<i + 1
-            }
-            state.lastWasWord = false
-            state.lastWasEmoji = false
-            state.invisibleAfterWord = nil
-            return
+    private func noteASCIISeparator(at i: Int, state: inout State, out: Buffers) {
+        if !state.pendingSpace && !out.bytes.isEmpty {
+            state.pendingSpace = true
+            state.spaceOrigin = i..<i + 1
         }
-        flushSpace(&state, out: &out)
-        let isWord = Self.isASCIIWord(byte)
-        if isWord, let invisible = state.invisibleAfterWord {
-            output.evidence.append(.init(kind: .invisible, span: invisible))
-        }
-        state.invisibleAfterWord = nil
-        out.append(folded, from: i..<i + 1)
-        state.lastWasWord = isWord
+        state.lastWasWord = false
         state.lastWasEmoji = false
-        state.lastWasUnspaced = false
-        state.lastWasAlphabetic = isWord
+        state.invisibleAfterWord = nil
     }
 
     /// Whether an ASCII byte folds to itself or its lower case (not to a space).
@@ -166,8 +153,8 @@ public struct Normaliser: Sendable {
         return j
     }
 
-    /// Appends a run found by `plainASCIIRunEnd`: what `appendASCII` does byte by byte, with
-    /// three bulk appends (this is most of the text of most listings).
+    /// Appends a run found by `plainASCIIRunEnd` (one byte or more), lower-cased, with three bulk
+    /// appends: this is most of the text of most listings.
     private func appendASCIIRun(
         _ input: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, state: inout State, out: inout Buffers, output: NormalisedText
     ) {
@@ -275,15 +262,6 @@ public struct Normaliser: Sendable {
     }
 
     // MARK: - ASCII
-
-    /// The folded byte of an ASCII byte, 0 for bytes that become a space. Arithmetic rather than
-    /// a table: a global table costs a lazy-initialisation check on every byte.
-    @inline(__always)
-    static func asciiFold(_ b: UInt8) -> UInt8 {
-        if b &- UInt8(ascii: "A") < 26 { return b | 0x20 }
-        if b <= 0x20 || b == 0x7F || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") { return 0 }
-        return b
-    }
 
     /// Whether an ASCII byte is a letter or digit.
     @inline(__always)
