@@ -21,7 +21,9 @@ wgshim_regex *wgshim_regex_compile(const char *pattern, size_t length, int32_t *
                            size_t *error_offset, char *error_message, size_t message_cap) {
     int code = 0;
     PCRE2_SIZE offset = 0;
-    uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF;
+    // USE_OFFSET_LIMIT: a search may be told the last offset a match can start at (JIT compiles
+    // code that honours it).
+    uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF | PCRE2_USE_OFFSET_LIMIT;
     pcre2_code *compiled = pcre2_compile((PCRE2_SPTR)pattern, length, options, &code, &offset, NULL);
     if (compiled == NULL) {
         *error_code = code;
@@ -75,7 +77,10 @@ void wgshim_match_scratch_free(wgshim_match_scratch *scratch) {
 }
 
 int32_t wgshim_regex_match(const wgshim_regex *regex, const uint8_t *subject, size_t length, size_t start,
-                       wgshim_match_scratch *scratch, size_t *match_start, size_t *match_end) {
+                       size_t start_limit, wgshim_match_scratch *scratch, size_t *match_start,
+                       size_t *match_end) {
+    // SIZE_MAX is PCRE2_UNSET: no limit.
+    pcre2_set_offset_limit(scratch->context, start_limit);
     int rc = pcre2_match(regex->code, (PCRE2_SPTR)subject, length, start, 0, scratch->data,
                          scratch->context);
     if (rc >= 0) {

@@ -41,7 +41,21 @@ struct BatchPipeline {
             let parser = self.parser
             let keepText = self.keepText
             let keepRecord = each != nil
+            // JSON Lines that nothing else reads are written straight from the classifier,
+            // without building each decision.
+            let writesJSONDirectly = encoder?.format == .jsonl && !keepRecord
             let results = engine.parallelMap(count: block.count, jobs: jobs) { classifier, i in
+                if writesJSONDirectly, case .line(let bytes, let number) = current[i] {
+                    var writer = JSONWriter(capacity: 2_048)
+                    let action = bytes.withUnsafeBufferPointer {
+                        classifier.writeDecision(line: $0, number: number, parser: parser, into: &writer)
+                    }
+                    writer.bytes.append(0x0A)
+                    // All that is kept: the bytes (an unreadable record's error is written in
+                    // them) and the action, nil for such a record, for the summary.
+                    return ClassifiedRecord(line: number, idJSON: "", action: action, decision: nil, error: nil,
+                                            fields: [], text: nil, encoded: writer.bytes)
+                }
                 let record: InputRecord
                 switch current[i] {
                 case .line(let bytes, let number):
@@ -52,6 +66,13 @@ struct BatchPipeline {
                 var out = ClassifiedRecord(line: record.line, idJSON: record.idJSON, action: nil, decision: nil,
                                            error: record.error, fields: keepRecord ? record.fields : [],
                                            text: keepText ? record.text : nil, encoded: [])
+                if writesJSONDirectly {
+                    var writer = JSONWriter(capacity: 2_048)
+                    out.action = classifier.writeDecision(for: record, into: &writer)
+                    writer.bytes.append(0x0A)
+                    out.encoded = writer.bytes
+                    return out
+                }
                 if let text = record.text {
                     var decision = classifier.classify(text)
                     if record.replacedInvalidUTF8 { decision.noteInvalidUTF8() }

@@ -63,25 +63,27 @@ struct PatternAnalysisTests {
         #expect(PatternAnalysis(pattern).atomOffset == nil)
     }
 
-    /// Where the first occurrence of any of `atoms` starts in `text`, found naively.
-    static func firstOccurrence(of atoms: [[UInt8]], in text: [UInt8]) -> Int? {
-        var first: Int?
+    /// Where the first and the last occurrences of any of `atoms` start in `text`, found naively.
+    static func occurrences(of atoms: [[UInt8]], in text: [UInt8]) -> (first: Int, last: Int)? {
+        var found: (first: Int, last: Int)?
         for atom in atoms where atom.count <= text.count {
             for start in 0...(text.count - atom.count) where Array(text[start..<start + atom.count]) == atom {
-                first = min(first ?? start, start)
+                found = (min(found?.first ?? start, start), max(found?.last ?? start, start))
             }
         }
-        return first
+        return found
     }
 
     /// Every match of `regex` in `text`, searching from `start` and going on after each match as
-    /// the matcher does.
-    static func matches(_ regex: CompiledRegex, _ text: [UInt8], from start: Int) -> [Range<Int>] {
+    /// the matcher does; with `startLimit`, only matches that start at or before it.
+    static func matches(_ regex: CompiledRegex, _ text: [UInt8], from start: Int, startLimit: Int? = nil) -> [Range<Int>] {
         guard let scratch = RegexScratch(limits: .init()) else { return [] }
         var found: [Range<Int>] = []
         text.withUnsafeBufferPointer { buffer in
             var position = start
-            while position <= buffer.count, case .match(let range) = regex.firstMatch(in: buffer, from: position, scratch: scratch) {
+            while position <= (startLimit ?? buffer.count),
+                case .match(let range) = regex.firstMatch(in: buffer, from: position, startLimit: startLimit, scratch: scratch)
+            {
                 found.append(range)
                 position = range.isEmpty ? range.upperBound + 1 : range.upperBound
             }
@@ -109,13 +111,13 @@ struct PatternAnalysisTests {
                       "pm", "5", "0", "t", "a", "bc", "ab x", "23."].map { Array($0.utf8) }
         for _ in 0..<300 {
             let text = (0..<(5 + next(30))).flatMap { _ in pieces[next(pieces.count)] }
-            let firstAtom = Self.firstOccurrence(of: atoms, in: text)
+            let atom = Self.occurrences(of: atoms, in: text)
             let all = Self.matches(regex, text, from: 0)
-            guard let firstAtom else {
+            guard let atom else {
                 #expect(all.isEmpty, "a match without an atom: \(String(decoding: text, as: UTF8.self))")
                 continue
             }
-            let bounded = Self.matches(regex, text, from: max(0, firstAtom - offset))
+            let bounded = Self.matches(regex, text, from: max(0, atom.first - offset), startLimit: atom.last)
             #expect(bounded == all, "\(String(decoding: text, as: UTF8.self))")
         }
     }
@@ -123,7 +125,7 @@ struct PatternAnalysisTests {
     /// Random patterns from a small grammar (literals, digit and punctuation classes, optional
     /// and repeated elements, alternations, lookarounds) on random texts over the same alphabet:
     /// every match contains one of the pattern's atoms, and a search from the bound before the
-    /// first atom finds the same matches as one from the start.
+    /// first atom, stopped at the start of the last, finds the same matches as one from the start.
     @Test func randomPatternsKeepTheirAtomsAndBounds() throws {
         var seed: UInt64 = 0xA70A_5EED
         func next(_ bound: Int) -> Int {
@@ -155,7 +157,7 @@ struct PatternAnalysisTests {
             else { continue }
             for _ in 0..<40 {
                 let text = (0..<(1 + next(14))).flatMap { _ in alphabet[next(alphabet.count)] }
-                let firstAtom = Self.firstOccurrence(of: atoms, in: text)
+                let atom = Self.occurrences(of: atoms, in: text)
                 let all = Self.matches(regex, text, from: 0).filter { !$0.isEmpty }
                 let shown = "\(pattern) in \(String(decoding: text, as: UTF8.self))"
                 for match in all {
@@ -166,8 +168,11 @@ struct PatternAnalysisTests {
                     }
                     #expect(inside, "a match without an atom: \(shown)")
                 }
-                if let firstAtom, let offset = analysis.atomOffset {
-                    let bounded = Self.matches(regex, text, from: max(0, firstAtom - offset)).filter { !$0.isEmpty }
+                if let atom {
+                    // A search bounded on both sides: from the bound before the first atom (when
+                    // there is one) to the start of the last.
+                    let start = analysis.atomOffset.map { max(0, atom.first - $0) } ?? 0
+                    let bounded = Self.matches(regex, text, from: start, startLimit: atom.last).filter { !$0.isEmpty }
                     #expect(bounded == all, "\(shown)")
                 }
                 checked += 1
@@ -228,25 +233,29 @@ struct PatternAnalysisTests {
 
 @Suite("Matcher")
 struct MatcherTests {
-    @Test("every pattern of the bundled taxonomy contains an atom of each of its matches and finds the same matches searched from its bound as from the start")
+    @Test("every pattern of the bundled taxonomy contains an atom of each of its matches and finds the same matches searched between its bounds as from the start")
     func patternSearchStartsOnTheBundledExamples() throws {
         let engine = try Fixtures.engine
         let matcher = engine.matcher
         let text = NormalisedText()
         guard let scratch = RegexScratch(limits: .init()) else { return }
         var firstAtom = [Int](repeating: .max, count: matcher.regexes.count)
+        var lastAtom = [Int](repeating: -1, count: matcher.regexes.count)
         var compared = 0
+        var limited = 0
         var skipped = 0
         var unscanned = 0
         for entry in engine.taxonomy.entries {
             for example in entry.positiveExamples + entry.negativeExamples {
                 engine.normaliser.normalise(example.text, into: text)
-                for r in firstAtom.indices { firstAtom[r] = .max }
+                for r in firstAtom.indices { firstAtom[r] = .max; lastAtom[r] = -1 }
                 text.bytes.withUnsafeBufferPointer { buffer in
                     matcher.automaton.scan(buffer) { literal, end in
                         let start = end - Int(matcher.automaton.lengths[literal])
                         for k in Int(matcher.actionStart[literal])..<Int(matcher.actionStart[literal + 1]) {
-                            if case .atom(let r) = matcher.actions[k] { firstAtom[Int(r)] = min(firstAtom[Int(r)], start) }
+                            guard case .atom(let r) = matcher.actions[k] else { continue }
+                            firstAtom[Int(r)] = min(firstAtom[Int(r)], start)
+                            lastAtom[Int(r)] = max(lastAtom[Int(r)], start)
                         }
                     }
                     // A pattern whose atoms are all absent must not match: the prefilter would
@@ -260,26 +269,31 @@ struct MatcherTests {
                     for (r, atom) in firstAtom.enumerated() where atom != .max {
                         let rule = matcher.regexes[r]
                         let start = rule.searchStart(firstAtom: atom)
-                        if start == 0 { skipped += 1; continue }
-                        func matches(from position: Int) -> [Range<Int>] {
+                        if start == 0 { skipped += 1 }
+                        if lastAtom[r] < buffer.count - 1 { limited += 1 }
+                        func matches(from position: Int, startLimit: Int?) -> [Range<Int>] {
                             var found: [Range<Int>] = []
                             var position = position
-                            while position <= buffer.count,
-                                case .match(let range) = rule.regex.firstMatch(in: buffer, from: position, scratch: scratch)
+                            while position <= (startLimit ?? buffer.count),
+                                case .match(let range) = rule.regex.firstMatch(
+                                    in: buffer, from: position, startLimit: startLimit, scratch: scratch)
                             {
                                 found.append(range)
                                 position = range.isEmpty ? range.upperBound + 1 : range.upperBound
                             }
                             return found
                         }
-                        #expect(matches(from: start) == matches(from: 0), "\(rule.regex.source) in \(example.text)")
+                        // As the matcher searches: from the bound, stopped at the last atom's start.
+                        #expect(matches(from: start, startLimit: lastAtom[r]) == matches(from: 0, startLimit: nil),
+                                "\(rule.regex.source) in \(example.text)")
                         compared += 1
                     }
                 }
             }
         }
         // The bound must actually be used on these examples, or this test shows nothing.
-        #expect(compared > 1_000, "compared \(compared), started at 0 for \(skipped)")
+        #expect(compared - skipped > 1_000, "compared \(compared), started at 0 for \(skipped)")
+        #expect(limited > 1_000, "stopped before the end in \(limited) of \(compared)")
         #expect(unscanned > 100_000)
     }
 

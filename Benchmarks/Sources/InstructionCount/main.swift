@@ -49,9 +49,8 @@ let parser = RecordParser(format: .jsonl)
 @MainActor @inline(never) func endToEndPass() -> Int {
     var sink = 0
     for (i, line) in corpusJSONL.enumerated() {
-        let record = line.withUnsafeBufferPointer { parser.parse($0, number: i + 1) }
         var writer = JSONWriter(capacity: 4_096)
-        DecisionJSON.write(classifier.classify(record.text ?? ""), idJSON: record.idJSON, into: &writer)
+        line.withUnsafeBufferPointer { _ = classifier.writeDecision(line: $0, number: i + 1, parser: parser, into: &writer) }
         sink &+= writer.bytes.count
     }
     return sink

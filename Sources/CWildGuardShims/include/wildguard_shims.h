@@ -65,10 +65,12 @@ wgshim_match_scratch *wgshim_match_scratch_create(uint32_t match_limit, uint32_t
                                           uint32_t heap_limit_kib);
 void wgshim_match_scratch_free(wgshim_match_scratch *scratch);
 
-/** Finds the first match at or after `start`. Returns 1 and sets [*match_start, *match_end) on a
-    match, 0 when there is none, -1 when a resource limit was hit, -2 on other errors. */
+/** Finds the first match that starts at or after `start` and at or before `start_limit` (SIZE_MAX:
+    anywhere). Returns 1 and sets [*match_start, *match_end) on a match, 0 when there is none, -1
+    when a resource limit was hit, -2 on other errors. */
 int32_t wgshim_regex_match(const wgshim_regex *regex, const uint8_t *subject, size_t length, size_t start,
-                       wgshim_match_scratch *scratch, size_t *match_start, size_t *match_end);
+                       size_t start_limit, wgshim_match_scratch *scratch, size_t *match_start,
+                       size_t *match_end);
 
 /** PCRE2's version string. */
 void wgshim_pcre2_version(char *buffer, size_t cap);

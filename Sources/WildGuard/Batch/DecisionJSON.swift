@@ -27,50 +27,86 @@ public enum DecisionJSON {
     private static func write(
         _ decision: Decision, _ idJSON: String, _ reasons: UnsafeBufferPointer<Reason>, _ c: inout JSONCursor
     ) {
-        c.fragment("{\"id\":")
-        JSONWriter.withUTF8(idJSON) { c.bytes($0) }
-        c.fragment(",\"decision\":")
-        string(decision.action.rawValue, &c)
-        c.fragment(",\"score\":")
-        c.number(decision.score)
-        c.fragment(",\"reasons\":[")
+        writeRecordHead(idJSON: idJSON, action: decision.action, score: decision.score, &c)
         if let first = reasons.baseAddress {
             for i in reasons.indices {
                 if i > 0 { c.byte(UInt8(ascii: ",")) }
                 writeReason(first + i, into: &c)
             }
         }
-        c.fragment("],\"deciding_rule\":")
-        if let rule = decision.decidingRule { string(rule, &c) } else { c.fragment("null") }
-        c.fragment(",\"policy\":")
-        string(decision.policy, &c)
-        c.fragment(",\"policy_version\":")
-        string(decision.policyVersion, &c)
-        c.fragment(",\"taxonomy_version\":")
-        string(decision.taxonomyVersion, &c)
-        c.fragment(",\"fingerprint\":")
-        string(decision.fingerprint, &c)
-        c.fragment("}")
+        writeDecidingRule(decision.decidingRule, &c)
+        writeRecordTail(
+            policy: decision.policy, policyVersion: decision.policyVersion,
+            taxonomyVersion: decision.taxonomyVersion, fingerprint: decision.fingerprint, &c)
     }
 
     /// A record's keys, punctuation and score (at its usual length), without its reasons.
-    private static var recordKeys: Int { 150 }
+    static var recordKeys: Int { 150 }
 
-    private static func string(_ s: String, _ c: inout JSONCursor) {
+    static func string(_ s: String, _ c: inout JSONCursor) {
         JSONWriter.withUTF8(s) { c.string($0) }
     }
 
+    // The pieces of a record, in order. `DecisionFragments` renders the pieces that depend only
+    // on the engine with these same functions, so both ways of writing a decision agree.
+
+    /// `{"id":…,"decision":…,"score":…,"reasons":[`
+    static func writeRecordHead(idJSON: String, action: Action, score: Double, _ c: inout JSONCursor) {
+        c.fragment("{\"id\":")
+        JSONWriter.withUTF8(idJSON) { c.bytes($0) }
+        c.fragment(",\"decision\":")
+        string(action.rawValue, &c)
+        c.fragment(",\"score\":")
+        c.number(score)
+        c.fragment(",\"reasons\":[")
+    }
+
+    /// `],"deciding_rule":…`
+    static func writeDecidingRule(_ rule: String?, _ c: inout JSONCursor) {
+        c.fragment("],\"deciding_rule\":")
+        if let rule { string(rule, &c) } else { c.fragment("null") }
+    }
+
+    /// `,"policy":…,"policy_version":…,"taxonomy_version":…,"fingerprint":…}`
+    static func writeRecordTail(
+        policy: String, policyVersion: String, taxonomyVersion: String, fingerprint: String, _ c: inout JSONCursor
+    ) {
+        c.fragment(",\"policy\":")
+        string(policy, &c)
+        c.fragment(",\"policy_version\":")
+        string(policyVersion, &c)
+        c.fragment(",\"taxonomy_version\":")
+        string(taxonomyVersion, &c)
+        c.fragment(",\"fingerprint\":")
+        string(fingerprint, &c)
+        c.fragment("}")
+    }
+
     static func writeReason(_ reason: UnsafePointer<Reason>, into c: inout JSONCursor) {
-        c.fragment("{\"rule\":")
-        string(reason.pointee.rule, &c)
-        c.fragment(",\"kind\":")
-        string(reason.pointee.kind, &c)
-        c.fragment(",\"explanation\":")
+        writeReasonHead(rule: reason.pointee.rule, kind: reason.pointee.kind, &c)
         string(reason.pointee.explanation, &c)
+        JSONWriter.withUTF8(reason.pointee.matched) { matched in
+            writeEvidence(matched: matched, span: reason.pointee.span, score: reason.pointee.score, &c)
+        }
+        writeReasonTail(tags: reason.pointee.tags, taxon: reason.pointee.taxon, &c)
+        writeReasonEnd(evasion: reason.pointee.evasion, &c)
+    }
+
+    /// `{"rule":…,"kind":…,"explanation":` (the explanation follows)
+    static func writeReasonHead(rule: String, kind: String, _ c: inout JSONCursor) {
+        c.fragment("{\"rule\":")
+        string(rule, &c)
+        c.fragment(",\"kind\":")
+        string(kind, &c)
+        c.fragment(",\"explanation\":")
+    }
+
+    /// `,"matched":…,"span":…,"score":…`: what differs from listing to listing.
+    static func writeEvidence(matched: UnsafeBufferPointer<UInt8>, span: Range<Int>?, score: Double, _ c: inout JSONCursor) {
         c.fragment(",\"matched\":")
-        string(reason.pointee.matched, &c)
+        c.string(matched)
         c.fragment(",\"span\":")
-        if let span = reason.pointee.span {
+        if let span {
             c.byte(UInt8(ascii: "["))
             c.integer(span.lowerBound)
             c.byte(UInt8(ascii: ","))
@@ -80,16 +116,20 @@ public enum DecisionJSON {
             c.fragment("null")
         }
         c.fragment(",\"score\":")
-        c.number((reason.pointee.score * 100).rounded() / 100)
-        if !reason.pointee.tags.isEmpty {
+        c.number((score * 100).rounded() / 100)
+    }
+
+    /// `,"tags":[…],"taxon":{…}`, each when there is one.
+    static func writeReasonTail(tags: [String], taxon: TaxonFacts?, _ c: inout JSONCursor) {
+        if !tags.isEmpty {
             c.fragment(",\"tags\":[")
-            for (i, tag) in reason.pointee.tags.enumerated() {
+            for (i, tag) in tags.enumerated() {
                 if i > 0 { c.byte(UInt8(ascii: ",")) }
                 string(tag, &c)
             }
             c.byte(UInt8(ascii: "]"))
         }
-        if let taxon = reason.pointee.taxon {
+        if let taxon {
             c.fragment(",\"taxon\":{\"scientific_name\":")
             string(taxon.scientificName, &c)
             c.fragment(",\"common_name\":")
@@ -100,7 +140,11 @@ public enum DecisionJSON {
             string(taxon.group, &c)
             c.byte(UInt8(ascii: "}"))
         }
-        if let evasion = reason.pointee.evasion {
+    }
+
+    /// `,"evasion":…}` or `}`
+    static func writeReasonEnd(evasion: EvasionKind?, _ c: inout JSONCursor) {
+        if let evasion {
             c.fragment(",\"evasion\":")
             string(evasion.rawValue, &c)
         }
@@ -122,7 +166,7 @@ public enum DecisionJSON {
 extension Reason {
     /// How many bytes its JSON usually takes: exact but for escapes and a score longer than
     /// four characters.
-    fileprivate var expectedJSONCount: Int {
+    var expectedJSONCount: Int {
         // {"rule":"","kind":"","explanation":"","matched":"","span":,"score":}
         var count = 66 + rule.utf8.count + kind.utf8.count + explanation.utf8.count + matched.utf8.count + 4
         if let span {

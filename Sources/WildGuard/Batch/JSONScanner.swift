@@ -32,13 +32,32 @@ public struct JSONRecord: Sendable {
     /// Parses one JSON object. `hadInvalidUTF8` is set when a string held invalid UTF-8 (it is
     /// replaced with U+FFFD).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> (JSONRecord, hadInvalidUTF8: Bool) {
+        let parsed = try parse(bytes, borrowing: nil)
+        return (parsed.record, parsed.hadInvalidUTF8)
+    }
+
+    /// Parses one JSON object, leaving the first string value of field `borrowing` undecoded
+    /// when it holds no escapes: its value is then an empty string and `borrowed` says where its
+    /// bytes are in `bytes` (not yet checked for invalid UTF-8). Saves building (and checking) a
+    /// `String` for text that is only read as bytes.
+    static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, borrowing: String?
+    ) throws(JSONError) -> (record: JSONRecord, hadInvalidUTF8: Bool, borrowed: Range<Int>?) {
         var scanner = Scanner(bytes: bytes)
+        scanner.borrowing = borrowing
         scanner.skipSpace()
         guard scanner.peek == UInt8(ascii: "{") else { throw scanner.error("expected a JSON object '{'") }
         let fields = try scanner.object()
         scanner.skipSpace()
         guard scanner.atEnd else { throw scanner.error("unexpected text after the object") }
-        return (JSONRecord(fields: fields), scanner.invalidUTF8)
+        return (JSONRecord(fields: fields), scanner.invalidUTF8, scanner.borrowed)
+    }
+
+    /// The text of UTF-8 `raw` as a JSON string value reads it: invalid sequences replaced
+    /// with U+FFFD, and whether there were any.
+    static func decoded(_ raw: UnsafeBufferPointer<UInt8>) -> (text: String, replacedInvalidUTF8: Bool) {
+        if let valid = String(validating: raw, as: UTF8.self) { return (valid, false) }
+        return (String(decoding: raw, as: UTF8.self), true)
     }
 
     struct Scanner {
@@ -46,6 +65,10 @@ public struct JSONRecord: Sendable {
         var i = 0
         var invalidUTF8 = false
         var depth = 0
+        /// The field whose string value is left undecoded (until it is found), and where that
+        /// value is.
+        var borrowing: String?
+        var borrowed: Range<Int>?
 
         var atEnd: Bool { i >= bytes.count }
         var peek: UInt8? { i < bytes.count ? bytes[i] : nil }
@@ -75,7 +98,18 @@ public struct JSONRecord: Sendable {
                 try expect(UInt8(ascii: ":"), "':' after a field name")
                 skipSpace()
                 let value: Value
-                if peek == UInt8(ascii: "\"") {
+                // Only the first field of that name is what `record[name]` reads.
+                let borrows = key == borrowing
+                if borrows { borrowing = nil }
+                if peek == UInt8(ascii: "\""), borrows {
+                    let (range, hasEscape) = try scanString()
+                    if hasEscape {
+                        value = .string(try unescaped(UnsafeBufferPointer(rebasing: bytes[range]), at: range.lowerBound))
+                    } else {
+                        value = .string("")
+                        borrowed = range
+                    }
+                } else if peek == UInt8(ascii: "\"") {
                     value = .string(try string())
                 } else {
                     let start = i
@@ -153,28 +187,43 @@ public struct JSONRecord: Sendable {
         }
 
         mutating func string() throws(JSONError) -> String {
+            let (range, hasEscape) = try scanString()
+            let raw = UnsafeBufferPointer(rebasing: bytes[range])
+            if !hasEscape { return decoded(raw) }
+            return try unescaped(raw, at: range.lowerBound)
+        }
+
+        /// Moves past a string (at its opening quote): where its contents are, and whether they
+        /// hold escapes.
+        mutating func scanString() throws(JSONError) -> (Range<Int>, hasEscape: Bool) {
             i += 1  // opening quote
             let start = i
-            // Fast path: no escapes and plain ASCII or valid UTF-8.
             var hasEscape = false
-            var hasHigh = false
-            while i < bytes.count {
+            let count = bytes.count
+            while i < count {
+                // Eight bytes at a time while none of them ends the string, escapes or is a
+                // control character: most of a listing's text.
+                if i + 8 <= count, let base = bytes.baseAddress,
+                    !JSONCursor.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                {
+                    i += 8
+                    continue
+                }
                 let c = bytes[i]
                 if c == UInt8(ascii: "\"") { break }
                 // min: a backslash as the last byte must not put the error offset past the end.
-                if c == UInt8(ascii: "\\") { hasEscape = true; i = min(i + 2, bytes.count); continue }
+                if c == UInt8(ascii: "\\") { hasEscape = true; i = min(i + 2, count); continue }
                 if c < 0x20 { throw error("control character in a string (escape it)") }
-                if c >= 0x80 { hasHigh = true }
                 i += 1
             }
-            guard i < bytes.count else { throw error("unterminated string") }
+            guard i < count else { throw error("unterminated string") }
             let end = i
             i += 1
-            let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
-            if !hasEscape {
-                if hasHigh { noteInvalid(raw) }
-                return String(decoding: raw, as: UTF8.self)
-            }
+            return (start..<end, hasEscape)
+        }
+
+        /// The text of string contents that hold escapes; `start` is their offset in the record.
+        mutating func unescaped(_ raw: UnsafeBufferPointer<UInt8>, at start: Int) throws(JSONError) -> String {
             var out: [UInt8] = []
             out.reserveCapacity(raw.count)
             var k = 0
@@ -209,8 +258,15 @@ public struct JSONRecord: Sendable {
                     throw JSONError(message: "bad escape '\\\(Character(Unicode.Scalar(e)))'", offset: start + k - 1)
                 }
             }
-            if hasHigh { out.withUnsafeBufferPointer { noteInvalid($0) } }
-            return String(decoding: out, as: UTF8.self)
+            return out.withUnsafeBufferPointer { decoded($0) }
+        }
+
+        /// The text of UTF-8 `raw`, checked once: invalid sequences are replaced with U+FFFD
+        /// (and noted).
+        private mutating func decoded(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+            let (text, replaced) = JSONRecord.decoded(raw)
+            if replaced { invalidUTF8 = true }
+            return text
         }
 
         private func hex4(_ raw: UnsafeBufferPointer<UInt8>, _ k: Int) -> UInt32? {
@@ -228,16 +284,6 @@ public struct JSONRecord: Sendable {
                 v = v << 4 | d
             }
             return v
-        }
-
-        private mutating func noteInvalid(_ raw: UnsafeBufferPointer<UInt8>) {
-            var k = 0
-            while k < raw.count {
-                if raw[k] < 0x80 { k += 1; continue }
-                let (scalar, length) = Normaliser.decode(raw, at: k)
-                if scalar == nil { invalidUTF8 = true; return }
-                k += length
-            }
         }
     }
 }

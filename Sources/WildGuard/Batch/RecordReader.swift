@@ -48,16 +48,26 @@ public struct RecordParser: Sendable {
     }
 
     public func parse(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> InputRecord {
+        parse(line, number: number, borrowingText: false).record
+    }
+
+    /// The same, but a JSONL text without escapes is left in `line` (`text`, then, is an empty
+    /// placeholder and `borrowedText` says where the text is, its UTF-8 not yet checked).
+    func parse(
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, borrowingText: Bool
+    ) -> (record: InputRecord, borrowedText: Range<Int>?) {
         let lineID = String(number)
         switch format {
         case .text, .csv:
             let text = String(decoding: line, as: UTF8.self)
             var invalid = false
             if line.contains(where: { $0 >= 0x80 }) { invalid = !text.utf8.elementsEqual(line) }
-            return InputRecord(line: number, idJSON: lineID, text: text, error: nil, fields: [], replacedInvalidUTF8: invalid)
+            return (InputRecord(line: number, idJSON: lineID, text: text, error: nil, fields: [], replacedInvalidUTF8: invalid), nil)
         case .jsonl:
             do {
-                let (record, invalid) = try JSONRecord.parse(line)
+                // The id is read from the fields: a text that is also the id is decoded.
+                let borrowing = borrowingText && textField != idField ? textField : nil
+                let (record, invalid, borrowed) = try JSONRecord.parse(line, borrowing: borrowing)
                 let id = record[idField]
                 let idJSON: String
                 switch id {
@@ -66,16 +76,16 @@ public struct RecordParser: Sendable {
                 default: idJSON = lineID
                 }
                 guard let value = record[textField] else {
-                    return InputRecord(line: number, idJSON: idJSON, text: nil,
-                                       error: "missing field '\(textField)'", fields: record.fields, replacedInvalidUTF8: invalid)
+                    return (InputRecord(line: number, idJSON: idJSON, text: nil,
+                                        error: "missing field '\(textField)'", fields: record.fields, replacedInvalidUTF8: invalid), nil)
                 }
                 guard case .string(let text) = value else {
-                    return InputRecord(line: number, idJSON: idJSON, text: nil,
-                                       error: "field '\(textField)' is not a string", fields: record.fields, replacedInvalidUTF8: invalid)
+                    return (InputRecord(line: number, idJSON: idJSON, text: nil,
+                                        error: "field '\(textField)' is not a string", fields: record.fields, replacedInvalidUTF8: invalid), nil)
                 }
-                return InputRecord(line: number, idJSON: idJSON, text: text, error: nil, fields: record.fields, replacedInvalidUTF8: invalid)
+                return (InputRecord(line: number, idJSON: idJSON, text: text, error: nil, fields: record.fields, replacedInvalidUTF8: invalid), borrowed)
             } catch {
-                return InputRecord(line: number, idJSON: lineID, text: nil, error: error.description, fields: [], replacedInvalidUTF8: false)
+                return (InputRecord(line: number, idJSON: lineID, text: nil, error: error.description, fields: [], replacedInvalidUTF8: false), nil)
             }
         }
     }

@@ -56,10 +56,15 @@ public struct Decision: Sendable {
 
     /// Records that the text held invalid UTF-8 that was replaced before screening.
     public mutating func noteInvalidUTF8() {
-        guard !reasons.contains(where: { $0.rule == "input.invalid-utf8" }) else { return }
-        reasons.append(Reason(
-            rule: "input.invalid-utf8", kind: SignalKind.input.rawValue,
-            explanation: "the input was damaged (invalid-utf8): invalid UTF-8 was replaced with U+FFFD",
-            matched: "", span: nil, score: 0, taxon: nil, evasion: nil, tags: ["invalid-utf8"]))
+        guard !reasons.contains(where: { $0.rule == Reason.invalidUTF8.rule }) else { return }
+        reasons.append(Reason.invalidUTF8)
     }
+}
+
+extension Reason {
+    /// The reason `Decision.noteInvalidUTF8()` adds.
+    static let invalidUTF8 = Reason(
+        rule: "input.invalid-utf8", kind: SignalKind.input.rawValue,
+        explanation: "the input was damaged (invalid-utf8): invalid UTF-8 was replaced with U+FFFD",
+        matched: "", span: nil, score: 0, taxon: nil, evasion: nil, tags: ["invalid-utf8"])
 }

@@ -6,16 +6,23 @@
 public final class Classifier {
     public let engine: Engine
     private let text = NormalisedText()
-    private let scratch: MatchScratch?
+    let scratch: MatchScratch?
     /// For each taxonomy entry: the index of its signal in the listing being classified, or -1.
     @exclusivity(unchecked) private var firstHit: [Int32]
     @exclusivity(unchecked) private var touched: [Int32] = []
-    /// Indices of hits that a longer hit contains, reused from listing to listing.
-    @exclusivity(unchecked) private var dropped: [Int] = []
+    /// The listing's hits in order of their start, and which of them a longer hit contains;
+    /// reused from listing to listing.
+    @exclusivity(unchecked) private var byStart: [Int32] = []
+    @exclusivity(unchecked) private var dropped: [Bool] = []
     /// The decide stage's buffers, reused from listing to listing.
-    @exclusivity(unchecked) private var signalScores: [Double] = []
-    @exclusivity(unchecked) private var firedRules: [Int] = []
-    @exclusivity(unchecked) private var order: [Int] = []
+    @exclusivity(unchecked) var signalScores: [Double] = []
+    @exclusivity(unchecked) var firedRules: [Int] = []
+    /// Indices of `findings` in the order their reasons are listed.
+    @exclusivity(unchecked) var order: [Int] = []
+    /// The listing's signals as plain values, reused from listing to listing.
+    @exclusivity(unchecked) var findings: [Finding] = []
+    /// The signals that `findings` of source `other` stand for.
+    @exclusivity(unchecked) var others: [Signal] = []
 
     init(engine: Engine) {
         self.engine = engine
@@ -32,41 +39,60 @@ public final class Classifier {
 
     /// Classifies one listing given as UTF-8 bytes (invalid sequences are replaced and reported).
     public func classify(utf8 input: UnsafeBufferPointer<UInt8>) -> Decision {
-        var engineSignals: [Signal] = []
+        guard let screened = screen(input) else {
+            return limitDecision(reason: "could not allocate PCRE2 match state", input: input)
+        }
+        return decide(input: screened, limitExceeded: scratch?.limitExceeded ?? false)
+    }
+
+    /// Normalises and matches a listing and collects its `findings` (and `others`). Returns the
+    /// bytes that were screened (the input, cut at `maxListingBytes`), or nil when there is no
+    /// match state to screen with.
+    func screen(_ input: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        guard let scratch else { return nil }
         var bytes = input
+        var truncated: Signal?
         if input.count > engine.options.maxListingBytes {
             var cut = engine.options.maxListingBytes
             while cut > 0 && input[cut] & 0xC0 == 0x80 { cut -= 1 }
             bytes = UnsafeBufferPointer(rebasing: input[0..<cut])
-            engineSignals.append(Signal(
+            truncated = Signal(
                 kind: .input, id: "input.truncated", tags: ["truncated"], weight: 1, span: cut..<input.count,
-                matched: "", evasion: nil, taxon: nil, count: 1, location: nil))
+                matched: "", evasion: nil, taxon: nil, count: 1, location: nil)
         }
         engine.normaliser.normalise(bytes, into: text)
-        guard let scratch else {
-            return limitDecision(reason: "could not allocate PCRE2 match state", input: bytes)
-        }
         engine.matcher.match(text, scratch: scratch)
-        var signals = collectSignals(scratch: scratch, input: bytes)
-        signals += engineSignals
+        collectFindings(scratch: scratch)
+        if let truncated { addOther(truncated) }
         if text.invalidSequences > 0 {
-            signals.append(Signal(
+            addOther(Signal(
                 kind: .input, id: "input.invalid-utf8", tags: ["invalid-utf8"], weight: 1, span: 0..<0,
                 matched: "", evasion: nil, taxon: nil, count: text.invalidSequences, location: nil))
         }
         if scratch.limitExceeded {
-            signals.append(Signal(
+            addOther(Signal(
                 kind: .limit, id: "limit.pcre2", tags: ["match-limit"], weight: 1, span: 0..<0,
                 matched: "", evasion: nil, taxon: nil, count: 1, location: nil))
         }
-        return decide(signals, limitExceeded: scratch.limitExceeded)
+        return bytes
+    }
+
+    /// Whether the listing just screened held invalid UTF-8 (replaced before matching).
+    var screenedInvalidUTF8: Bool { text.invalidSequences > 0 }
+
+    private func addOther(_ signal: Signal) {
+        let words = signal.words.isEmpty ? compiled.words(for: signal) : signal.words
+        findings.append(Finding(
+            source: .other(Int32(others.count)), kind: signal.kind, evasion: signal.evasion, weight: signal.weight,
+            words: words, span: signal.span, count: signal.count, entry: signal.entryIndex))
+        others.append(signal)
     }
 
     /// The engine's compiled policy, copied once: reading it through the engine on every use
     /// would copy (retain and release) all of its tables each time.
     private let compiled: CompiledPolicy
 
-    private func explanation(of signal: Signal) -> String {
+    func explanation(of signal: Signal) -> String {
         guard signal.entryIndex >= 0, signal.evasion == nil || signal.kind == .evasion else { return signal.explanation }
         return engine.explanations[Int(signal.entryIndex)]
     }
@@ -82,39 +108,68 @@ public final class Classifier {
         // Worked on outside the objects (moved out and back): every access to a class's stored
         // property is checked for exclusivity at run time.
         var hits: [Hit] = []
-        var dropped: [Int] = []
+        var byStart: [Int32] = []
+        var dropped: [Bool] = []
         swap(&hits, &scratch.found.hits)
+        swap(&byStart, &self.byStart)
         swap(&dropped, &self.dropped)
         defer {
             swap(&hits, &scratch.found.hits)
+            swap(&byStart, &self.byStart)
             swap(&dropped, &self.dropped)
         }
-        dropped.removeAll(keepingCapacity: true)
         let count = hits.count
+        byStart.removeAll(keepingCapacity: true)
+        byStart.append(contentsOf: 0..<Int32(count))
+        dropped.removeAll(keepingCapacity: true)
+        dropped.append(contentsOf: repeatElement(false, count: count))
+        var anyDropped = false
         hits.withUnsafeBufferPointer { hits in
-            for i in 0..<count {
-                let a = hits[i]
-                var kind: SignalKind?
-                for j in 0..<count {
-                    // Containment first: it rules out almost every pair without reading an entry.
-                    let b = hits[j]
-                    guard b.range.count > a.range.count, b.range.lowerBound <= a.range.lowerBound,
-                        b.range.upperBound >= a.range.upperBound, b.entry != a.entry
-                    else { continue }
-                    let other = entries[Int(b.entry)].kind
-                    if kind == nil { kind = entries[Int(a.entry)].kind }
-                    guard other == kind || other == .benign else { continue }
-                    dropped.append(i)
-                    break
+            byStart.withUnsafeMutableBufferPointer { order in
+                // By start, the longer first of two that start together: every hit that contains
+                // another then comes before it. Sorted by insertion: the scan finds hits nearly
+                // in that order already.
+                func precedes(_ x: Int32, _ y: Int32) -> Bool {
+                    let a = hits[Int(x)].range
+                    let b = hits[Int(y)].range
+                    return a.lowerBound < b.lowerBound || (a.lowerBound == b.lowerBound && a.upperBound > b.upperBound)
+                }
+                for k in 1..<count {
+                    let x = order[k]
+                    var j = k
+                    while j > 0 && precedes(x, order[j - 1]) {
+                        order[j] = order[j - 1]
+                        j -= 1
+                    }
+                    order[j] = x
+                }
+                // The furthest end of the hits before: a hit that ends further is in none of them.
+                var furthestEnd = Int.min
+                for p in 0..<count {
+                    let a = hits[Int(order[p])]
+                    let reaches = furthestEnd >= a.range.upperBound
+                    furthestEnd = max(furthestEnd, a.range.upperBound)
+                    guard reaches else { continue }
+                    var kind: SignalKind?
+                    for q in 0..<p {
+                        let b = hits[Int(order[q])]
+                        guard b.range.upperBound >= a.range.upperBound, b.range.count > a.range.count, b.entry != a.entry
+                        else { continue }
+                        let other = entries[Int(b.entry)].kind
+                        if kind == nil { kind = entries[Int(a.entry)].kind }
+                        guard other == kind || other == .benign else { continue }
+                        dropped[Int(order[p])] = true
+                        anyDropped = true
+                        break
+                    }
                 }
             }
         }
-        guard !dropped.isEmpty else { return }
-        // Compacted in place: the hit buffer keeps its capacity from listing to listing.
-        var k = 0
+        guard anyDropped else { return }
+        // Compacted in place, in their order: the hit buffer keeps its capacity from listing to
+        // listing.
         var write = 0
-        for read in 0..<count {
-            if k < dropped.count && dropped[k] == read { k += 1; continue }
+        for read in 0..<count where !dropped[read] {
             hits[write] = hits[read]
             write += 1
         }
@@ -144,24 +199,29 @@ public final class Classifier {
     /// Kinds of signal that name wildlife (what a disguise matters on).
     static func isWildlife(_ kind: SignalKind) -> Bool { kind == .taxon || kind == .product || kind == .codeword }
 
-    private func original(_ input: UnsafeBufferPointer<UInt8>, _ span: Range<Int>) -> String {
+    func original(_ input: UnsafeBufferPointer<UInt8>, _ span: Range<Int>) -> String {
         let clamped = span.clamped(to: 0..<input.count)
         return String(decoding: UnsafeBufferPointer(rebasing: input[clamped]), as: UTF8.self)
     }
 
-    private func collectSignals(scratch: MatchScratch, input: UnsafeBufferPointer<UInt8>) -> [Signal] {
-        // The per-entry index, worked on outside the object (see `dropContainedHits`).
+    /// Turns the listing's hits into `findings`: one per entry (counted, its first match kept,
+    /// a word preferred to an emoji), then one per disguise seen.
+    private func collectFindings(scratch: MatchScratch) {
+        // The per-entry index and the findings, worked on outside the object (see
+        // `dropContainedHits`).
         var firstHit: [Int32] = []
         var touched: [Int32] = []
+        var findings: [Finding] = []
         swap(&firstHit, &self.firstHit)
         swap(&touched, &self.touched)
+        swap(&findings, &self.findings)
         defer {
             swap(&firstHit, &self.firstHit)
             swap(&touched, &self.touched)
+            swap(&findings, &self.findings)
         }
-        var signals: [Signal] = []
-        // Room for every hit, every kind of disguise and the engine's own signals: one allocation.
-        signals.reserveCapacity(scratch.hits.count + EvasionKind.count + 3)
+        findings.removeAll(keepingCapacity: true)
+        others.removeAll(keepingCapacity: true)
         for entry in touched { firstHit[Int(entry)] = -1 }
         touched.removeAll(keepingCapacity: true)
         var evasions = EvasionSlots()
@@ -177,50 +237,68 @@ public final class Classifier {
         dropContainedHits(scratch)
         for hit in scratch.hits {
             let span = text.originalSpan(of: hit.range)
+            let e = Int(hit.entry)
             if let evasion = hit.evasion {
-                evasions.see(evasion, span, attached: Self.isWildlife(entries[Int(hit.entry)].kind))
+                evasions.see(evasion, span, attached: Self.isWildlife(entries[e].kind))
             }
             let emoji = hit.evasion == .emoji
-            let seen = Int(firstHit[Int(hit.entry)])
+            let seen = Int(firstHit[e])
             if seen >= 0 {
-                let index = seen
-                signals[index].count += 1
+                findings[seen].count += 1
                 // A word outranks an emoji for the same entry.
-                if signals[index].evasion == .emoji && !emoji {
-                    signals[index].span = span
-                    signals[index].matched = original(input, span)
-                    signals[index].evasion = hit.evasion
-                    signals[index].weight = entries[Int(hit.entry)].weight
-                    signals[index].words = compiled.entryWords[Int(hit.entry)] | (hit.evasion.map(evasionWords) ?? TagSet())
+                if findings[seen].evasion == .emoji && !emoji {
+                    findings[seen].span = span
+                    findings[seen].evasion = hit.evasion
+                    findings[seen].weight = entries[e].weight
+                    findings[seen].words = compiled.entryWords[e] | (hit.evasion.map(evasionWords) ?? TagSet())
                 }
                 continue
             }
-            // Fields read one by one: binding the entry would copy (retain) all of it, examples
-            // and terms included.
-            let e = Int(hit.entry)
-            firstHit[e] = Int32(signals.count)
+            firstHit[e] = Int32(findings.count)
             touched.append(hit.entry)
             var words = compiled.entryWords[e]
             if let evasion = hit.evasion { words = words | evasionWords(evasion) }
-            signals.append(Signal(
-                kind: entries[e].kind, id: entries[e].id, tags: entries[e].tags,
-                weight: entries[e].weight * (emoji ? engine.policy.emojiFactor : 1),
-                span: span, matched: original(input, span), evasion: hit.evasion, taxon: entries[e].taxon,
-                count: 1, location: entries[e].location, words: words, entryIndex: hit.entry))
+            // Fields read one by one: binding the entry would copy (retain) all of it, examples
+            // and terms included.
+            findings.append(Finding(
+                source: .entry(hit.entry), kind: entries[e].kind, evasion: hit.evasion,
+                weight: entries[e].weight * (emoji ? engine.policy.emojiFactor : 1), words: words,
+                span: span, count: 1, entry: hit.entry))
         }
         for index in 0..<EvasionKind.count {
             let kind = EvasionKind.at(index)
             guard let (span, attached) = evasions[kind] else { continue }
-            signals.append(Signal(
-                kind: .evasion, id: "evasion.\(kind.rawValue)", tags: attached ? [kind.rawValue, "attached"] : [kind.rawValue],
-                weight: attached ? 1 : 0.25, span: span, matched: original(input, span), evasion: kind, taxon: nil,
-                count: 1, location: nil, words: attached ? attachedEvasionWords(kind) : evasionWords(kind)))
+            findings.append(Finding(
+                source: .evasion(kind, attached: attached), kind: .evasion, evasion: kind, weight: attached ? 1 : 0.25,
+                words: attached ? attachedEvasionWords(kind) : evasionWords(kind), span: span, count: 1, entry: -1))
         }
-        return signals
     }
 
-    private func decide(_ signals: [Signal], limitExceeded: Bool) -> Decision {
-        let outcome = engine.evaluator.evaluate(signals, signalScores: &signalScores, firedRules: &firedRules)
+    /// The public form of a finding of the listing `input`. (`entries` is the taxonomy's, bound
+    /// once by the caller: reading it through the engine retains it each time.)
+    @inline(__always)
+    private func signal(for finding: Finding, input: UnsafeBufferPointer<UInt8>, entries: [TaxonomyEntry]) -> Signal {
+        switch finding.source {
+        case .entry(let index):
+            let e = Int(index)
+            return Signal(
+                kind: finding.kind, id: entries[e].id, tags: entries[e].tags, weight: finding.weight,
+                span: finding.span, matched: original(input, finding.span), evasion: finding.evasion,
+                taxon: entries[e].taxon, count: finding.count, location: entries[e].location, words: finding.words,
+                entryIndex: index)
+        case .evasion(let kind, let attached):
+            return Finding.evasionSignal(
+                kind, attached: attached, weight: finding.weight, span: finding.span,
+                matched: original(input, finding.span), words: finding.words)
+        case .other(let index):
+            return others[Int(index)]
+        }
+    }
+
+    /// Applies the policy to `findings` and puts them in reason order (`order`): the action,
+    /// the score and the rule that decided, with `signalScores` and `firedRules` filled in.
+    func evaluateFindings(limitExceeded: Bool) -> (action: Action, score: Double, decidingRule: String?) {
+        let outcome = engine.evaluator.evaluate(findings, signalScores: &signalScores, firedRules: &firedRules)
         var action = outcome.action
         var deciding = outcome.decidingRule
         // A listing that was not fully screened is never simply let through.
@@ -229,11 +307,23 @@ public final class Classifier {
             deciding = "limit.pcre2"
         }
         order.removeAll(keepingCapacity: true)
-        order.append(contentsOf: signals.indices)
-        // Compared in place: binding whole signals would copy (retain) every string in them.
-        order.sort { a, b in
-            if signals[a].kind != signals[b].kind { return signals[a].kind < signals[b].kind }
-            return signals[a].span.lowerBound < signals[b].span.lowerBound
+        order.append(contentsOf: findings.indices)
+        findings.withUnsafeBufferPointer { findings in
+            order.sort { a, b in
+                if findings[a].kind != findings[b].kind { return findings[a].kind < findings[b].kind }
+                return findings[a].span.lowerBound < findings[b].span.lowerBound
+            }
+        }
+        return (action, outcome.score, deciding)
+    }
+
+    private func decide(input: UnsafeBufferPointer<UInt8>, limitExceeded: Bool) -> Decision {
+        let outcome = evaluateFindings(limitExceeded: limitExceeded)
+        var signals: [Signal] = []
+        signals.reserveCapacity(findings.count)
+        let entries = engine.taxonomy.entries
+        findings.withUnsafeBufferPointer { findings in
+            for finding in findings { signals.append(signal(for: finding, input: input, entries: entries)) }
         }
         var reasons: [Reason] = []
         reasons.reserveCapacity(signals.count + firedRules.count)
@@ -243,18 +333,18 @@ public final class Classifier {
                 matched: signals[i].matched, span: signals[i].span.isEmpty ? nil : signals[i].span,
                 score: signalScores[i], taxon: signals[i].taxon, evasion: signals[i].evasion, tags: signals[i].tags))
         }
-        // Fields read through the engine one by one: a local copy of the policy would retain
-        // every table in it.
-        for index in firedRules {
-            reasons.append(Reason(
-                rule: engine.policy.rules[index].id, kind: "rule", explanation: engine.policy.rules[index].explanation,
-                matched: "", span: nil, score: engine.policy.rules[index].score, taxon: nil, evasion: nil,
-                tags: compiled.rules[index].tags))
-        }
+        for index in firedRules { reasons.append(engine.ruleReasons[index]) }
         return Decision(
-            action: action, score: outcome.score, reasons: reasons, policy: engine.policy.name,
+            action: outcome.action, score: outcome.score, reasons: reasons, policy: engine.policy.name,
             policyVersion: engine.policy.version, taxonomyVersion: engine.taxonomy.version,
-            fingerprint: engine.fingerprint, decidingRule: deciding, signals: signals)
+            fingerprint: engine.fingerprint, decidingRule: outcome.decidingRule, signals: signals)
+    }
+
+    /// Decides on signals made elsewhere (`decide(signals:)`, the resource-limit decision).
+    private func decide(_ signals: [Signal], limitExceeded: Bool) -> Decision {
+        findings = engine.evaluator.findings(of: signals)
+        others = signals
+        return decide(input: UnsafeBufferPointer(start: nil, count: 0), limitExceeded: limitExceeded)
     }
 
     private func limitDecision(reason: String, input: UnsafeBufferPointer<UInt8>) -> Decision {
@@ -284,10 +374,9 @@ extension Classifier {
     public func signals(of listing: String) -> [Signal] {
         var copy = listing
         return copy.withUTF8 { input in
-            engine.normaliser.normalise(input, into: text)
-            guard let scratch else { return [] }
-            engine.matcher.match(text, scratch: scratch)
-            return collectSignals(scratch: scratch, input: input)
+            guard let screened = screen(input) else { return [] }
+            let entries = engine.taxonomy.entries
+            return findings.map { signal(for: $0, input: screened, entries: entries) }
         }
     }
 

@@ -18,6 +18,10 @@ public final class Engine: Sendable {
     let evaluator: PolicyEvaluator
     /// Each entry's explanation line, computed once rather than per listing.
     let explanations: [String]
+    /// Each policy rule's reason, the same in every decision it fires in.
+    let ruleReasons: [Reason]
+    /// The JSON of what decisions share, for writing them without building them.
+    let fragments: DecisionFragments
 
     /// Tunables with safe defaults.
     public struct Options: Sendable {
@@ -51,9 +55,20 @@ public final class Engine: Sendable {
         self.matcher = matcher
         self.normaliser = Normaliser(detectsEvasions: options.detectsEvasions)
         self.evaluator = PolicyEvaluator(policy: policy, taxonomy: taxonomy)
-        self.explanations = taxonomy.entries.map {
+        let explanations = taxonomy.entries.map {
             Signal.baseExplanation(kind: $0.kind, tags: $0.tags, taxon: $0.taxon, evasion: nil)
         }
+        self.explanations = explanations
+        let compiledRules = evaluator.compiled.rules
+        let ruleReasons = policy.rules.indices.map { i in
+            Reason(
+                rule: policy.rules[i].id, kind: "rule", explanation: policy.rules[i].explanation, matched: "",
+                span: nil, score: policy.rules[i].score, taxon: nil, evasion: nil, tags: compiledRules[i].tags)
+        }
+        self.ruleReasons = ruleReasons
+        self.fragments = DecisionFragments(
+            taxonomy: taxonomy, explanations: explanations, ruleReasons: ruleReasons, policy: policy,
+            fingerprint: fingerprint)
     }
 
     /// Loads the taxonomy in `taxonomyDirectory` and the policy named `policy` (a profile in its

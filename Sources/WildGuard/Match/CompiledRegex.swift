@@ -44,11 +44,16 @@ final class CompiledRegex: @unchecked Sendable {
         case failed
     }
 
-    /// The first match in `subject` at or after `start`.
-    func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int, scratch: RegexScratch) -> Outcome {
+    /// The first match in `subject` that starts at or after `start` and, when `startLimit` is
+    /// given, at or before it (PCRE2 then stops looking there instead of at the end).
+    func firstMatch(
+        in subject: UnsafeBufferPointer<UInt8>, from start: Int, startLimit: Int? = nil, scratch: RegexScratch
+    ) -> Outcome {
         var lower = 0
         var upper = 0
-        let rc = wgshim_regex_match(handle, subject.baseAddress, subject.count, start, scratch.handle, &lower, &upper)
+        // size_t imports as Int: -1 is SIZE_MAX, PCRE2's "unset".
+        let limit = startLimit.map { max(0, $0) } ?? -1
+        let rc = wgshim_regex_match(handle, subject.baseAddress, subject.count, start, limit, scratch.handle, &lower, &upper)
         switch rc {
         case 1: return .match(lower..<upper)
         case 0: return .noMatch

@@ -131,8 +131,9 @@ final class Matcher: Sendable {
     ) {
         let rule = regexes[r]
         var position = rule.searchStart(firstAtom: found.firstAtomStart(r))
-        while position <= buffer.count {
-            switch rule.regex.firstMatch(in: buffer, from: position, scratch: scratch.regex) {
+        let startLimit = found.lastAtomStart(r)
+        while position <= startLimit {
+            switch rule.regex.firstMatch(in: buffer, from: position, startLimit: startLimit, scratch: scratch.regex) {
             case .match(let range):
                 if !range.isEmpty && !variants.isRepeat(range) {
                     found.hits.append(Hit(entry: rule.entry, range: range, evasion: variants.evasion(in: range)))
@@ -154,8 +155,9 @@ final class Matcher: Sendable {
             let rule = regexes[Int(r)]
             guard found.hits.contains(where: { $0.entry == rule.entry }) else { continue }
             var position = rule.searchStart(firstAtom: found.firstAtomStart(Int(r)))
-            matching: while position <= buffer.count {
-                switch rule.regex.firstMatch(in: buffer, from: position, scratch: scratch.regex) {
+            let startLimit = found.lastAtomStart(Int(r))
+            matching: while position <= startLimit {
+                switch rule.regex.firstMatch(in: buffer, from: position, startLimit: startLimit, scratch: scratch.regex) {
                 case .match(let range):
                     vetoes.append((rule.entry, range))
                     position = range.isEmpty ? range.upperBound + 1 : range.upperBound
@@ -228,14 +230,17 @@ final class MatchScratch {
         var hits: [Hit] = []
         private(set) var candidates: [Int32] = []
         private var isCandidate: [Bool] = []
-        /// Per pattern: where the first of its atoms starts in the text (while it is a candidate).
+        /// Per pattern: where the first and the last of its atoms start in the text (while it is
+        /// a candidate).
         private var firstAtom: [Int32] = []
+        private var lastAtom: [Int32] = []
 
         init() {}
 
         init(regexCount: Int) {
             isCandidate = [Bool](repeating: false, count: regexCount)
             firstAtom = [Int32](repeating: 0, count: regexCount)
+            lastAtom = [Int32](repeating: 0, count: regexCount)
             hits.reserveCapacity(64)
             candidates.reserveCapacity(16)
         }
@@ -243,18 +248,25 @@ final class MatchScratch {
         /// Notes an occurrence of one of pattern `r`'s atoms at `atomStart`.
         @inline(__always)
         mutating func markCandidate(_ r: Int, atomStart: Int) {
+            let start = Int32(truncatingIfNeeded: atomStart)
             if !isCandidate[r] {
                 isCandidate[r] = true
                 candidates.append(Int32(r))
-                firstAtom[r] = Int32(truncatingIfNeeded: atomStart)
-            } else if atomStart < Int(firstAtom[r]) {
+                firstAtom[r] = start
+                lastAtom[r] = start
+            } else {
                 // Occurrences come by end: a longer atom ending later can start earlier.
-                firstAtom[r] = Int32(truncatingIfNeeded: atomStart)
+                if start < firstAtom[r] { firstAtom[r] = start }
+                if start > lastAtom[r] { lastAtom[r] = start }
             }
         }
 
         /// Where the first atom of candidate pattern `r` starts.
         func firstAtomStart(_ r: Int) -> Int { Int(firstAtom[r]) }
+
+        /// Where the last atom of candidate pattern `r` starts: every match holds an atom, so no
+        /// match starts after it.
+        func lastAtomStart(_ r: Int) -> Int { Int(lastAtom[r]) }
 
         mutating func reset() {
             hits.removeAll(keepingCapacity: true)

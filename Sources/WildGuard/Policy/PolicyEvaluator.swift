@@ -29,15 +29,25 @@ struct PolicyEvaluator: Sendable {
     func evaluate(_ signals: [Signal]) -> Outcome {
         var signalScores: [Double] = []
         var firedRules: [Int] = []
-        let verdict = evaluate(signals, signalScores: &signalScores, firedRules: &firedRules)
+        let verdict = evaluate(findings(of: signals), signalScores: &signalScores, firedRules: &firedRules)
         return Outcome(action: verdict.action, score: verdict.score, firedRules: firedRules,
                        signalScores: signalScores, decidingRule: verdict.decidingRule)
+    }
+
+    /// Signals as the evaluator reads them; each one's policy bits computed if it came without.
+    func findings(of signals: [Signal]) -> [Finding] {
+        signals.indices.map { i in
+            Finding(
+                source: .other(Int32(i)), kind: signals[i].kind, evasion: signals[i].evasion, weight: signals[i].weight,
+                words: signals[i].words.isEmpty ? compiled.words(for: signals[i]) : signals[i].words,
+                span: signals[i].span, count: signals[i].count, entry: signals[i].entryIndex)
+        }
     }
 
     /// The same, writing the per-signal scores and the fired rules into buffers the caller keeps
     /// from listing to listing (no allocation once they have grown).
     func evaluate(
-        _ signals: [Signal], signalScores: inout [Double], firedRules: inout [Int]
+        _ signals: [Finding], signalScores: inout [Double], firedRules: inout [Int]
     ) -> (action: Action, score: Double, decidingRule: String?) {
         signalScores.removeAll(keepingCapacity: true)
         signalScores.append(contentsOf: repeatElement(0, count: signals.count))
@@ -67,8 +77,8 @@ struct PolicyEvaluator: Sendable {
             var anyKind: UInt16 = 0
             var anyWords = TagSet()
             for i in signals.indices {
-                let words = signals[i].words.isEmpty ? compiled.words(for: signals[i]) : signals[i].words
-                bits.initializeElement(at: i, to: SignalBits(kind: signals[i].kind, words: words, entry: signals[i].entryIndex))
+                let words = signals[i].words
+                bits.initializeElement(at: i, to: SignalBits(kind: signals[i].kind, words: words, entry: signals[i].entry))
                 anyKind |= SignalKind.bit(signals[i].kind)
                 anyWords = anyWords | words
             }
