@@ -317,13 +317,17 @@ public final class Classifier {
         return (action, outcome.score, deciding)
     }
 
-    private func decide(input: UnsafeBufferPointer<UInt8>, limitExceeded: Bool) -> Decision {
+    /// The decision on the `findings` of `input`; `given` are their signals when the caller
+    /// has them already.
+    private func decide(input: UnsafeBufferPointer<UInt8>, limitExceeded: Bool, given: [Signal]? = nil) -> Decision {
         let outcome = evaluateFindings(limitExceeded: limitExceeded)
-        var signals: [Signal] = []
-        signals.reserveCapacity(findings.count)
-        let entries = engine.taxonomy.entries
-        findings.withUnsafeBufferPointer { findings in
-            for finding in findings { signals.append(signal(for: finding, input: input, entries: entries)) }
+        var signals: [Signal] = given ?? []
+        if given == nil {
+            signals.reserveCapacity(findings.count)
+            let entries = engine.taxonomy.entries
+            findings.withUnsafeBufferPointer { findings in
+                for finding in findings { signals.append(signal(for: finding, input: input, entries: entries)) }
+            }
         }
         var reasons: [Reason] = []
         reasons.reserveCapacity(signals.count + firedRules.count)
@@ -342,9 +346,10 @@ public final class Classifier {
 
     /// Decides on signals made elsewhere (`decide(signals:)`, the resource-limit decision).
     private func decide(_ signals: [Signal], limitExceeded: Bool) -> Decision {
-        findings = engine.evaluator.findings(of: signals)
+        findings.removeAll(keepingCapacity: true)
+        engine.evaluator.appendFindings(of: signals, to: &findings)
         others = signals
-        return decide(input: UnsafeBufferPointer(start: nil, count: 0), limitExceeded: limitExceeded)
+        return decide(input: UnsafeBufferPointer(start: nil, count: 0), limitExceeded: limitExceeded, given: signals)
     }
 
     private func limitDecision(reason: String, input: UnsafeBufferPointer<UInt8>) -> Decision {

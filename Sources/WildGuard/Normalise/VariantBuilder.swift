@@ -65,7 +65,7 @@ struct VariantBuilder: Sendable {
     }
 
     /// What to do with one token of the primary segment.
-    enum Rewrite {
+    enum Rewrite: Equatable {
         case keep
         /// Fold homoglyphs and decode leetspeak.
         case decode(EvasionKind)
@@ -285,6 +285,11 @@ struct VariantBuilder: Sendable {
         // nothing to rewrite and no evidence to note.
         if bytes[token].allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { return .keep }
         if bytes[token].allSatisfy({ $0 < 0x80 }) { return examineASCII(token, text, bytes) }
+        return examineScalars(token, text, bytes)
+    }
+
+    /// `examine` for any token, character by character through the character table.
+    func examineScalars(_ token: Range<Int>, _ text: NormalisedText, _ bytes: UnsafeBufferPointer<UInt8>) -> Rewrite {
         var latin = 0
         var foreign = 0
         var leet = 0
@@ -320,10 +325,10 @@ struct VariantBuilder: Sendable {
         return .keep
     }
 
-    /// `examine` for a token of ASCII only: the same counts without table lookups (an ASCII
-    /// letter is Latin, nothing is Cyrillic or Greek, so no homoglyphs), and leetspeak counted
-    /// only when the answer depends on it.
-    private func examineASCII(_ token: Range<Int>, _ text: NormalisedText, _ bytes: UnsafeBufferPointer<UInt8>) -> Rewrite {
+    /// `examine` for a token of ASCII only: the same counts as `examineScalars` without table
+    /// lookups (an ASCII letter is Latin, nothing is Cyrillic or Greek, so no homoglyphs), and
+    /// leetspeak counted only when the answer depends on it.
+    func examineASCII(_ token: Range<Int>, _ text: NormalisedText, _ bytes: UnsafeBufferPointer<UInt8>) -> Rewrite {
         var letters = 0
         var spreaders = 0
         var singleBetweenSpreaders = true

@@ -29,18 +29,21 @@ struct PolicyEvaluator: Sendable {
     func evaluate(_ signals: [Signal]) -> Outcome {
         var signalScores: [Double] = []
         var firedRules: [Int] = []
-        let verdict = evaluate(findings(of: signals), signalScores: &signalScores, firedRules: &firedRules)
+        var findings: [Finding] = []
+        appendFindings(of: signals, to: &findings)
+        let verdict = evaluate(findings, signalScores: &signalScores, firedRules: &firedRules)
         return Outcome(action: verdict.action, score: verdict.score, firedRules: firedRules,
                        signalScores: signalScores, decidingRule: verdict.decidingRule)
     }
 
-    /// Signals as the evaluator reads them; each one's policy bits computed if it came without.
-    func findings(of signals: [Signal]) -> [Finding] {
-        signals.indices.map { i in
-            Finding(
+    /// Appends signals as the evaluator reads them, each one's policy bits computed if it came
+    /// without.
+    func appendFindings(of signals: [Signal], to findings: inout [Finding]) {
+        for i in signals.indices {
+            findings.append(Finding(
                 source: .other(Int32(i)), kind: signals[i].kind, evasion: signals[i].evasion, weight: signals[i].weight,
                 words: signals[i].words.isEmpty ? compiled.words(for: signals[i]) : signals[i].words,
-                span: signals[i].span, count: signals[i].count, entry: signals[i].entryIndex)
+                span: signals[i].span, count: signals[i].count, entry: signals[i].entryIndex))
         }
     }
 
