@@ -72,8 +72,11 @@ nonisolated(unsafe) let perListing = Benchmark.Configuration(
     maxIterations: 200,
     thresholds: [
         // Allocations are deterministic: a few more per 1,000 listings is noise, one more per
-        // listing (1,000 per iteration) is a regression.
-        .mallocCountTotal: .init(relative: [.p50: 2.0], absolute: [.p50: 200]),
+        // listing (1,000 per iteration) is a regression. The p90 tolerance is the one
+        // `bash scripts/bench.sh check` applies to the committed p90 thresholds (a percentile
+        // without a tolerance is not compared there at all); absolute only, as a few allocations
+        // of the harness's own are a large share of the small counts.
+        .mallocCountTotal: .init(relative: [.p50: 2.0], absolute: [.p50: 200, .p90: 200]),
         .throughput: .init(relative: [.p50: 25.0]),
     ]
 )

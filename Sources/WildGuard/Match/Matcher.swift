@@ -89,8 +89,15 @@ final class Matcher: Sendable {
         defer { swap(&found, &scratch.found) }
         let variants = text.variantIndex
         text.bytes.withUnsafeBufferPointer { buffer in
+            // The tables read for every literal found, in place: no bounds check, and no retain
+            // of a phrase's stems for each occurrence.
+            automaton.lengths.withUnsafeBufferPointer { lengths in
+            actionStart.withUnsafeBufferPointer { actionStart in
+            actions.withUnsafeBufferPointer { actions in
+            terms.withUnsafeBufferPointer { terms in
+            phrases.withUnsafeBufferPointer { phrases in
             automaton.scan(buffer) { literal, end in
-                let start = end - Int(automaton.lengths[literal])
+                let start = end - Int(lengths[literal])
                 var k = Int(actionStart[literal])
                 let upper = Int(actionStart[literal + 1])
                 while k < upper {
@@ -99,7 +106,7 @@ final class Matcher: Sendable {
                         let target = terms[Int(t)]
                         if target.phrase >= 0 {
                             if isBoundary(before: start, buffer),
-                                let phraseEnd = matchPhrase(phrases[Int(target.phrase)], stemEnd: end, buffer),
+                                let phraseEnd = matchPhrase(phrases, Int(target.phrase), stemEnd: end, buffer),
                                 !variants.isRepeat(start..<phraseEnd)
                             {
                                 found.hits.append(Hit(entry: target.entry, range: start..<phraseEnd,
@@ -117,6 +124,7 @@ final class Matcher: Sendable {
                     k += 1
                 }
             }
+            }}}}}
             guard !found.candidates.isEmpty else { return }
             for r in found.candidates where !regexes[Int(r)].isUnless {
                 runRegex(Int(r), buffer, variants: variants, scratch: scratch, found: &found)
@@ -177,17 +185,20 @@ final class Matcher: Sendable {
 
     /// Where an inflected phrase whose first stem ends at `stemEnd` ends, or nil when the rest
     /// of the phrase is not there.
-    private func matchPhrase(_ phrase: StemPhrase, stemEnd: Int, _ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+    private func matchPhrase(
+        _ phrases: UnsafeBufferPointer<StemPhrase>, _ p: Int, stemEnd: Int, _ buffer: UnsafeBufferPointer<UInt8>
+    ) -> Int? {
         var position = stemEnd
-        for (index, stem) in phrase.stems.enumerated() {
+        for index in phrases[p].stems.indices {
             if index > 0 {
                 guard position < buffer.count, buffer[position] == 0x20 else { return nil }
                 position += 1
-                guard position + stem.count <= buffer.count else { return nil }
-                for (k, byte) in stem.enumerated() where buffer[position + k] != byte { return nil }
-                position += stem.count
+                let count = phrases[p].stems[index].count
+                guard position + count <= buffer.count else { return nil }
+                for k in 0..<count where buffer[position + k] != phrases[p].stems[index][k] { return nil }
+                position += count
             }
-            if phrase.openEnding[index] {
+            if phrases[p].openEnding[index] {
                 // Up to three more letters of the same word.
                 var letters = 0
                 while letters < 3, position < buffer.count, !isBoundary(at: position, buffer) {
