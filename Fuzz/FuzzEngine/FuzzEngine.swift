@@ -8,7 +8,10 @@ import WildGuard
 /// - a decision always comes back, with a finite score;
 /// - every span in it lies within the input on character boundaries and quotes the input there;
 /// - classifying is deterministic: the same input again on the same classifier (after another
-///   listing has been through its buffers) and on a fresh classifier gives the same decision.
+///   listing has been through its buffers) and on a fresh classifier gives the same decision;
+/// - the JSON written straight from the classifier (`writeDecision`) is the JSON of the built
+///   decision, for the input as listing text and as the raw text of a JSONL record (escapes,
+///   quotes and invalid UTF-8 included), as `wildguard classify` reads it.
 @main
 enum FuzzEngine {
     static func main() {
@@ -59,5 +62,31 @@ enum EngineTarget {
         DecisionChecks.checkSame(first, again, "the same classifier decided differently the second time", input: input)
         let fresh = engine.makeClassifier().classify(utf8: input)
         DecisionChecks.checkSame(first, fresh, "a fresh classifier decided differently", input: input)
+        checkDirectJSON(first, input)
+    }
+
+    static let parser = RecordParser(format: .jsonl)
+
+    static func checkDirectJSON(_ decision: Decision, _ input: UnsafeBufferPointer<UInt8>) {
+        var built = JSONWriter()
+        DecisionJSON.write(decision, idJSON: "1", into: &built)
+        var direct = JSONWriter()
+        classifier.writeDecision(utf8: input, idJSON: "1", into: &direct)
+        fuzzCheck(direct.bytes == built.bytes, "writeDecision(utf8:) differs from DecisionJSON.write; input \(fuzzDescribe(input))")
+
+        // The input as the text of a JSONL record, unescaped: the parser decides what it is.
+        let line = Array("{\"id\":1,\"text\":\"".utf8) + Array(input) + Array("\"}".utf8)
+        let record = line.withUnsafeBufferPointer { parser.parse($0, number: 1) }
+        var expected = JSONWriter()
+        if let text = record.text {
+            var decision = classifier.classify(text)
+            if record.replacedInvalidUTF8 { decision.noteInvalidUTF8() }
+            DecisionJSON.write(decision, idJSON: record.idJSON, into: &expected)
+        } else {
+            DecisionJSON.writeError(idJSON: record.idJSON, line: 1, message: record.error ?? "", into: &expected)
+        }
+        var inPlace = JSONWriter()
+        line.withUnsafeBufferPointer { _ = classifier.writeDecision(line: $0, number: 1, parser: parser, into: &inPlace) }
+        fuzzCheck(inPlace.bytes == expected.bytes, "writeDecision(line:) differs from the parsed record's JSON; input \(fuzzDescribe(input))")
     }
 }
