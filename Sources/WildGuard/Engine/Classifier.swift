@@ -92,9 +92,17 @@ public final class Classifier {
     /// would copy (retain and release) all of its tables each time.
     private let compiled: CompiledPolicy
 
-    func explanation(of signal: Signal) -> String {
+    private func explanation(of signal: Signal) -> String {
         guard signal.entryIndex >= 0, signal.evasion == nil || signal.kind == .evasion else { return signal.explanation }
         return engine.explanations[Int(signal.entryIndex)]
+    }
+
+    /// The reason a decision lists for `signal`, which added `score`.
+    func reason(for signal: Signal, score: Double) -> Reason {
+        Reason(
+            rule: signal.id, kind: signal.kind.rawValue, explanation: explanation(of: signal), matched: signal.matched,
+            span: signal.span.isEmpty ? nil : signal.span, score: score, taxon: signal.taxon, evasion: signal.evasion,
+            tags: signal.tags)
     }
 
     /// Drops a hit that lies inside a longer hit of the same kind from another entry: the longer
@@ -199,7 +207,7 @@ public final class Classifier {
     /// Kinds of signal that name wildlife (what a disguise matters on).
     static func isWildlife(_ kind: SignalKind) -> Bool { kind == .taxon || kind == .product || kind == .codeword }
 
-    func original(_ input: UnsafeBufferPointer<UInt8>, _ span: Range<Int>) -> String {
+    private func original(_ input: UnsafeBufferPointer<UInt8>, _ span: Range<Int>) -> String {
         let clamped = span.clamped(to: 0..<input.count)
         return String(decoding: UnsafeBufferPointer(rebasing: input[clamped]), as: UTF8.self)
     }
@@ -331,11 +339,9 @@ public final class Classifier {
         }
         var reasons: [Reason] = []
         reasons.reserveCapacity(signals.count + firedRules.count)
-        for i in order {
-            reasons.append(Reason(
-                rule: signals[i].id, kind: signals[i].kind.rawValue, explanation: explanation(of: signals[i]),
-                matched: signals[i].matched, span: signals[i].span.isEmpty ? nil : signals[i].span,
-                score: signalScores[i], taxon: signals[i].taxon, evasion: signals[i].evasion, tags: signals[i].tags))
+        // Signals read in place: binding `signals[i]` would copy (retain) every string in it.
+        signals.withUnsafeBufferPointer { signals in
+            for i in order { reasons.append(reason(for: signals[i], score: signalScores[i])) }
         }
         for index in firedRules { reasons.append(engine.ruleReasons[index]) }
         return Decision(

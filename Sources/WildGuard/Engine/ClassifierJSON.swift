@@ -75,13 +75,9 @@ extension Classifier {
     ) -> Action {
         let outcome = evaluateFindings(limitExceeded: scratch?.limitExceeded ?? false)
         let noteInvalid = replacedInvalidUTF8 && !others.contains { $0.id == Reason.invalidUTF8.rule }
-        // Others are rare (engine signals): their reasons are built as `decide` builds them.
-        let otherReasons: [Reason] = others.isEmpty ? [] : others.map { signal in
-            Reason(
-                rule: signal.id, kind: signal.kind.rawValue, explanation: explanation(of: signal),
-                matched: signal.matched, span: signal.span.isEmpty ? nil : signal.span, score: 0,
-                taxon: signal.taxon, evasion: signal.evasion, tags: signal.tags)
-        }
+        // Others are rare (engine signals): their reasons are built as a decision's are (the
+        // score is set when they are written).
+        let otherReasons: [Reason] = others.isEmpty ? [] : others.map { reason(for: $0, score: 0) }
         let fragments = engine.fragments
         let writing = DecisionWriting(
             idJSON: idJSON, action: outcome.action, score: outcome.score, decidingRule: outcome.decidingRule,
