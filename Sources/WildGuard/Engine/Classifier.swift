@@ -207,7 +207,9 @@ public final class Classifier {
     /// Kinds of signal that name wildlife (what a disguise matters on).
     static func isWildlife(_ kind: SignalKind) -> Bool { kind == .taxon || kind == .product || kind == .codeword }
 
-    private func original(_ input: UnsafeBufferPointer<UInt8>, _ span: Range<Int>) -> String {
+    /// The original text at `span` (clamped to the input), invalid UTF-8 repaired: a signal's
+    /// `matched`, and what the JSON path writes when it cannot copy the bytes as they are.
+    static func original(_ input: UnsafeBufferPointer<UInt8>, _ span: Range<Int>) -> String {
         let clamped = span.clamped(to: 0..<input.count)
         return String(decoding: UnsafeBufferPointer(rebasing: input[clamped]), as: UTF8.self)
     }
@@ -291,13 +293,13 @@ public final class Classifier {
             let e = Int(index)
             return Signal(
                 kind: finding.kind, id: entries[e].id, tags: entries[e].tags, weight: finding.weight,
-                span: finding.span, matched: original(input, finding.span), evasion: finding.evasion,
+                span: finding.span, matched: Self.original(input, finding.span), evasion: finding.evasion,
                 taxon: entries[e].taxon, count: finding.count, location: entries[e].location, words: finding.words,
                 entryIndex: index)
         case .evasion(let kind, let attached):
             return Finding.evasionSignal(
                 kind, attached: attached, weight: finding.weight, span: finding.span,
-                matched: original(input, finding.span), words: finding.words)
+                matched: Self.original(input, finding.span), words: finding.words)
         case .other(let index):
             return others[Int(index)]
         }

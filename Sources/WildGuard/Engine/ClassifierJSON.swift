@@ -205,7 +205,7 @@ private struct DecisionWriting {
         let splits = (clamped.lowerBound < input.count && input[clamped.lowerBound] & 0xC0 == 0x80)
             || (clamped.upperBound < input.count && input[clamped.upperBound] & 0xC0 == 0x80)
         if checkMatched || splits {
-            var repaired = String(decoding: UnsafeBufferPointer(rebasing: input[clamped]), as: UTF8.self)
+            var repaired = Classifier.original(input, span)
             repaired.withUTF8 { DecisionJSON.writeEvidence(matched: $0, span: shown, score: score, &c) }
         } else {
             DecisionJSON.writeEvidence(
