@@ -107,9 +107,11 @@ struct NormaliserTests {
         let pieces: [String] = ["a", "B", "z", "Q", "0", "7", "$", "!", ".", "|", " ", " ", "  ", "\t", "-", "_", "\u{7F}",
                                 "\u{0}", "é", "象", "\u{200B}"]
         var generator = SplitMix64(seed: 0x5EED)
-        for _ in 0..<500 {
+        for round in 0..<800 {
             var listing = ""
-            for _ in 0..<Int(generator.next() % 40) { listing += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            // Long runs too, so that whole eight-byte words of them are read at once.
+            let length = round % 2 == 0 ? Int(generator.next() % 40) : Int(generator.next() % 200)
+            for _ in 0..<length { listing += pieces[Int(generator.next() % UInt64(pieces.count))] }
             let text = Normaliser(detectsEvasions: false).normalisedForTest(listing)
             let expected = Self.modelFold(listing)
             #expect(Array(text.bytes[0..<text.primaryEnd]) == expected.bytes, "\(listing.debugDescription)")
@@ -149,6 +151,37 @@ struct NormaliserTests {
         return (bytes, start, end)
     }
 
+    /// The normaliser writes into a fixed stage and copies it into the text's arrays whenever it
+    /// fills: where those copies fall must change nothing. Random listings of many scripts, folds
+    /// of several characters, disguises and invisible characters, some far longer than the stage,
+    /// normalise to the same bytes, origins, variants and evidence with the smallest stage and the
+    /// usual one.
+    @Test func whereTheStageIsCopiedChangesNothing() {
+        let pieces: [String] = ["ivory ", "1v0ry ", "і", "v", "о", "r", "у", " ", "  ", "-", "象牙", "слоновая кость ",
+                                "㋁", "ﷺ", "ﬃ", "𝐢𝐯𝐨𝐫𝐲", "👍🏽", "👨\u{200D}👩", "\u{200B}", "é", "Ngà Voi ", "i.v.o.r.y ",
+                                "r h i n o ", "\u{FE0F}", "ÅNGSTRÖM ", "٥٠٠", "\u{1F600}", "a", "B"]
+        let normaliser = Normaliser()
+        var generator = SplitMix64(seed: 0x57A6E)
+        var longest = 0
+        for round in 0..<300 {
+            var listing = ""
+            let count = round % 3 == 0 ? Int(generator.next() % 600) : Int(generator.next() % 60)
+            for _ in 0..<count { listing += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            let small = NormalisedText(stageCapacity: 0)
+            let usual = NormalisedText()
+            normaliser.normalise(listing, into: small)
+            normaliser.normalise(listing, into: usual)
+            longest = max(longest, usual.bytes.count)
+            #expect(small.bytes == usual.bytes, "\(listing.debugDescription)")
+            #expect(small.originStart == usual.originStart && small.originEnd == usual.originEnd, "\(listing.debugDescription)")
+            #expect(small.primaryEnd == usual.primaryEnd)
+            #expect(small.variants.map { "\($0.kind)\($0.range)" } == usual.variants.map { "\($0.kind)\($0.range)" })
+            #expect(small.evidence.map { "\($0.kind)\($0.span)" } == usual.evidence.map { "\($0.kind)\($0.span)" })
+        }
+        // Some listings fill the usual stage too.
+        #expect(longest > NormalisedText().stage.capacity)
+    }
+
     @Test func handlesAHugeListing() {
         let big = String(repeating: "ivory bangle for sale ", count: 50_000)  // 1.1 MB
         let text = Fixtures.normalised(big)
@@ -185,6 +218,67 @@ struct DisguiseRuleTests {
         // Every outcome was reached, on thousands of tokens.
         #expect(compared > 3_000)
         #expect(rewritten == ["keep", "unspread", "decode(WildGuard.EvasionKind.leet)"], "\(rewritten)")
+    }
+    /// `examineScalars` reads ASCII bytes without the character table; on random tokens mixing
+    /// Latin, Cyrillic and Greek letters (some homoglyphs), other scripts, leet digits and symbols
+    /// and spreading punctuation, it must decide as the rule does with every character looked up
+    /// in the table, and note the same evidence.
+    @Test func mixedTokensAreExaminedAsTheTableSays() {
+        let builder = VariantBuilder(table: .shared)
+        let normaliser = Normaliser(detectsEvasions: false)
+        let alphabet = ["a", "e", "i", "o", "v", "r", "y", "x", "0", "1", "3", "4", "7", "!", "@", "$", "|", ".", "*", ",",
+                        "і", "о", "у", "р", "с", "л", "ж", "α", "ο", "ν", "ŋ", "ə", "象", "牙", "ก", "가", "٥"]
+        var generator = SplitMix64(seed: 0x3C0FFEE)
+        var compared = 0
+        var outcomes = Set<String>()
+        for _ in 0..<4_000 {
+            let token = (0..<(1 + Int(generator.next() % 9))).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }.joined()
+            let text = NormalisedText()
+            normaliser.normalise(token, into: text)
+            let range = 0..<text.primaryEnd
+            guard !range.isEmpty, !text.bytes[range].contains(0x20) else { continue }
+            text.bytes.withUnsafeBufferPointer { bytes in
+                let rewrite = builder.examineScalars(range, text, bytes)
+                let noted = text.evidence.count
+                text.evidence.removeAll()
+                let expected = Self.modelExamine(range, text, bytes, builder)
+                #expect(rewrite == expected, "\(token)")
+                #expect(noted == text.evidence.count, "\(token)")
+                outcomes.insert("\(rewrite)")
+            }
+            compared += 1
+        }
+        #expect(compared > 3_000)
+        #expect(outcomes.count == 4, "\(outcomes)")
+    }
+
+    /// The disguise rule with the character table consulted for every character.
+    private static func modelExamine(
+        _ token: Range<Int>, _ text: NormalisedText, _ bytes: UnsafeBufferPointer<UInt8>, _ builder: VariantBuilder
+    ) -> VariantBuilder.Rewrite {
+        var latin = 0, foreign = 0, letters = 0, spreaders = 0, sinceSpreader = 0
+        var singleBetweenSpreaders = true
+        for scalar in String(decoding: bytes[token], as: UTF8.self).unicodeScalars {
+            let cls = CharacterTable.shared.characterClass(of: scalar.value)
+            if cls.contains(.latin) { latin += 1; letters += 1; sinceSpreader += 1 }
+            if cls.contains(.cyrillicOrGreek) { foreign += 1; letters += 1; sinceSpreader += 1 }
+            guard scalar.isASCII else { continue }
+            let b = UInt8(scalar.value)
+            if VariantBuilder.leet(b) != nil && cls.contains(.digit) { sinceSpreader += 1 }
+            if VariantBuilder.isSpreader(b) && b != UInt8(ascii: "|") {
+                spreaders += 1
+                if sinceSpreader > 1 { singleBetweenSpreaders = false }
+                sinceSpreader = 0
+            }
+        }
+        if sinceSpreader > 1 { singleBetweenSpreaders = false }
+        let leet = builder.leetCount(token, text)
+        let mixed = latin > 0 && foreign > 0
+        if mixed { text.evidence.append(.init(kind: .homoglyph, span: text.originalSpan(of: token))) }
+        if spreaders >= 2 && letters >= 2 && singleBetweenSpreaders && letters + leet >= 3 { return .unspread }
+        if mixed { return .decode(.homoglyph) }
+        if leet > 0 && latin + foreign >= 2 { return .decode(.leet) }
+        return .keep
     }
 }
 

@@ -87,6 +87,22 @@ final class CharacterTable: Sendable {
         for k in start..<start + count { output.append(pool[k]) }
     }
 
+    /// How many bytes the fold kept at `slot` has (at most 255).
+    @inline(__always)
+    func foldLength(at slot: Int) -> Int { Int(folds[slot] & 0xFF) }
+
+    /// Writes the folded bytes kept at `slot` to `destination`, which has room for
+    /// `foldLength(at:)` of them.
+    @inline(__always)
+    func copyFold(at slot: Int, to destination: UnsafeMutablePointer<UInt8>) {
+        let entry = folds[slot]
+        let start = Int(entry >> 8)
+        let count = Int(entry & 0xFF)
+        pool.withUnsafeBufferPointer { pool in
+            for k in 0..<count { destination[k] = pool[start + k] }
+        }
+    }
+
     /// Folds a whole string the way listings are folded, for terms and patterns at compile time.
     func fold(_ text: String) -> String {
         var out: [UInt8] = []

@@ -30,6 +30,8 @@ public final class NormalisedText {
     @exclusivity(unchecked) public internal(set) var invalidSequences = 0
     /// Scratch space for the variant builder's token list, kept between listings.
     @exclusivity(unchecked) var tokens: [VariantBuilder.Token] = []
+    /// Where the normaliser writes before copying into `bytes`, `originStart` and `originEnd`.
+    let stage: OutputStage
 
     struct Variant {
         var range: Range<Int>
@@ -41,7 +43,11 @@ public final class NormalisedText {
         var span: Range<Int>
     }
 
-    public init() {}
+    public init() { stage = OutputStage() }
+
+    /// A text whose normaliser stage holds `stageCapacity` bytes (tests use a small one, so that
+    /// listings cross it many times).
+    init(stageCapacity: Int) { stage = OutputStage(capacity: stageCapacity) }
 
     func reset() {
         bytes.removeAll(keepingCapacity: true)

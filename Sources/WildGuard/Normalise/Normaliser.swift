@@ -24,11 +24,12 @@ public struct Normaliser: Sendable {
         output.reset()
         // Work on local arrays (moved out of the reusable object and back): appending to a class's
         // stored arrays byte by byte pays an exclusivity check and a retain per byte.
-        var out = Buffers()
+        var out = Buffers(stage: output.stage)
         swap(&out.bytes, &output.bytes)
         swap(&out.start, &output.originStart)
         swap(&out.end, &output.originEnd)
         defer {
+            out.flush()
             swap(&out.bytes, &output.bytes)
             swap(&out.start, &output.originStart)
             swap(&out.end, &output.originEnd)
@@ -57,7 +58,7 @@ public struct Normaliser: Sendable {
             let (scalar, length) = Self.decode(input, at: i)
             guard let scalar else {
                 output.invalidSequences += 1
-                state.pendingSpace = !out.bytes.isEmpty
+                state.pendingSpace = !out.isEmpty
                 state.spaceOrigin = i..<i + length
                 state.lastWasWord = false
                 // A replaced sequence separates like a space: a joiner after it joins no emoji.
@@ -70,17 +71,63 @@ public struct Normaliser: Sendable {
         }
     }
 
-    /// The normalised bytes and their origins, while they are being written.
+    /// The normalised bytes and their origins, while they are being written: the arrays hold
+    /// what has been flushed, the stage what has been written since, through its pointers.
     struct Buffers {
         var bytes: [UInt8] = []
         var start: [Int32] = []
         var end: [Int32] = []
+        let stageBytes: UnsafeMutablePointer<UInt8>
+        let stageStart: UnsafeMutablePointer<Int32>
+        let stageEnd: UnsafeMutablePointer<Int32>
+        let capacity: Int
+        /// How many bytes the stage holds.
+        var staged = 0
+
+        init(stage: OutputStage) {
+            stageBytes = stage.bytes
+            stageStart = stage.start
+            stageEnd = stage.end
+            capacity = stage.capacity
+        }
+
+        /// How many bytes have been written, flushed or not.
+        var count: Int { bytes.count + staged }
+        var isEmpty: Bool { staged == 0 && bytes.isEmpty }
+
+        /// Room for `needed` more bytes (at most the stage's capacity) in the stage.
+        @inline(__always)
+        mutating func reserve(_ needed: Int) {
+            if staged + needed > capacity { flush() }
+        }
+
+        /// Copies the stage into the arrays.
+        mutating func flush() {
+            guard staged > 0 else { return }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: stageBytes, count: staged))
+            start.append(contentsOf: UnsafeBufferPointer(start: stageStart, count: staged))
+            end.append(contentsOf: UnsafeBufferPointer(start: stageEnd, count: staged))
+            staged = 0
+        }
 
         @inline(__always)
         mutating func append(_ byte: UInt8, from origin: Range<Int>) {
-            bytes.append(byte)
-            start.append(Int32(truncatingIfNeeded: origin.lowerBound))
-            end.append(Int32(truncatingIfNeeded: origin.upperBound))
+            reserve(1)
+            stageBytes[staged] = byte
+            stageStart[staged] = Int32(truncatingIfNeeded: origin.lowerBound)
+            stageEnd[staged] = Int32(truncatingIfNeeded: origin.upperBound)
+            staged += 1
+        }
+
+        /// Gives the `count` bytes written last (after `reserve(count)`) the origin `origin`.
+        @inline(__always)
+        mutating func setOrigins(ofLast count: Int, to origin: Range<Int>) {
+            let lower = Int32(truncatingIfNeeded: origin.lowerBound)
+            let upper = Int32(truncatingIfNeeded: origin.upperBound)
+            for k in staged - count..<staged {
+                stageStart[k] = lower
+                stageEnd[k] = upper
+            }
         }
     }
 
@@ -117,7 +164,7 @@ public struct Normaliser: Sendable {
     /// pending space unless one is pending already or nothing has been written yet.
     @inline(__always)
     private func noteASCIISeparator(at i: Int, state: inout State, out: Buffers) {
-        if !state.pendingSpace && !out.bytes.isEmpty {
+        if !state.pendingSpace && !out.isEmpty {
             state.pendingSpace = true
             state.spaceOrigin = i..<i + 1
         }
@@ -138,36 +185,79 @@ public struct Normaliser: Sendable {
     @inline(__always)
     static func plainASCIIRunEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let n = input.count
-        guard isPlainASCII(input[start]) else { return start }
+        guard isPlainASCII(input[start]), let base = input.baseAddress else { return start }
         var j = start + 1
+        // `j` always follows a byte of the run, so a space at `j` is preceded by one.
         while j < n {
-            let b = input[j]
-            if isPlainASCII(b) {
-                j += 1
-            } else if b == 0x20, j + 1 < n, isPlainASCII(input[j + 1]) {
-                j += 2
-            } else {
-                break
+            if j + 8 <= n, isPlainASCIIWord(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) {
+                j += 8
+                continue
+            }
+            // Byte by byte through the word that stopped the fast path.
+            let stop = min(n, j + 8)
+            while j < stop {
+                let b = input[j]
+                if isPlainASCII(b) {
+                    j += 1
+                } else if b == 0x20, j + 1 < n, isPlainASCII(input[j + 1]) {
+                    j += 2
+                } else {
+                    return j
+                }
             }
         }
         return j
     }
 
-    /// Appends a run found by `plainASCIIRunEnd` (one byte or more), lower-cased, with three bulk
-    /// appends: this is most of the text of most listings.
+    /// Whether eight bytes (read little-end first) all continue a plain ASCII run that is
+    /// already under way: printable bytes that are no separator, and spaces that are single and
+    /// not last (whether a last space belongs to the run depends on the byte after it). Bit
+    /// tricks on the whole word, exact byte by byte.
+    @inline(__always)
+    static func isPlainASCIIWord(_ word: UInt64) -> Bool {
+        let w = UInt64(littleEndian: word)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // The high bit of every byte of `v` that is zero, and of no other byte.
+        @inline(__always) func zeroBytes(_ v: UInt64) -> UInt64 { ~(((v & lows) &+ lows) | v) & highs }
+        let nonASCII = w & highs
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let excluded = zeroBytes(w ^ (ones &* 0x7F)) | zeroBytes(w ^ (ones &* 0x2D)) | zeroBytes(w ^ (ones &* 0x5F))
+        guard nonASCII | control | excluded == 0 else { return false }
+        let spaces = zeroBytes(w ^ (ones &* 0x20))
+        return spaces & (spaces << 8) == 0 && spaces >> 63 == 0
+    }
+
+    /// Appends a run found by `plainASCIIRunEnd` (one byte or more), lower-cased, in blocks as
+    /// large as the stage has room for: this is most of the text of most listings.
     private func appendASCIIRun(
         _ input: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, state: inout State, out: inout Buffers, output: NormalisedText
     ) {
+        guard let base = input.baseAddress else { return }
         flushSpace(&state, out: &out)
         if Self.isASCIIWord(input[run.lowerBound]), let invisible = state.invisibleAfterWord {
             output.evidence.append(.init(kind: .invisible, span: invisible))
         }
-        let before = out.bytes.count
-        out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[run]))
-        out.bytes.withUnsafeMutableBufferPointer { bytes in
-            for k in before..<bytes.count where bytes[k] &- UInt8(ascii: "A") < 26 { bytes[k] |= 0x20 }
+        var lower = run.lowerBound
+        while lower < run.upperBound {
+            if out.staged == out.capacity { out.flush() }
+            let count = min(out.capacity - out.staged, run.upperBound - lower)
+            let bytes = out.stageBytes + out.staged
+            let starts = out.stageStart + out.staged
+            let ends = out.stageEnd + out.staged
+            let first = Int32(truncatingIfNeeded: lower)
+            // Three simple loops rather than one: each is vectorised.
+            let source = base + lower
+            for k in 0..<count {
+                let b = source[k]
+                bytes[k] = b &- UInt8(ascii: "A") < 26 ? b | 0x20 : b
+            }
+            for k in 0..<count { starts[k] = first &+ Int32(truncatingIfNeeded: k) }
+            for k in 0..<count { ends[k] = first &+ Int32(truncatingIfNeeded: k &+ 1) }
+            out.staged += count
+            lower += count
         }
-        Self.appendOrigins(of: run, start: &out.start, end: &out.end)
         let isWord = Self.isASCIIWord(input[run.upperBound - 1])
         state.invisibleAfterWord = nil
         state.lastWasWord = isWord
@@ -176,35 +266,15 @@ public struct Normaliser: Sendable {
         state.lastWasAlphabetic = isWord
     }
 
-    /// Appends `origin + k` to `start` and `origin + k + 1` to `end` for every byte of `run`
-    /// (bytes that are their own origin), filled in a small stack buffer and copied in blocks:
-    /// appending a range of integers goes element by element through a generic iterator.
-    @inline(__always)
-    private static func appendOrigins(of run: Range<Int>, start: inout [Int32], end: inout [Int32]) {
-        let block = 256
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: block) { origins in
-            var lower = run.lowerBound
-            while lower < run.upperBound {
-                let count = min(block, run.upperBound - lower)
-                let first = Int32(truncatingIfNeeded: lower)
-                for k in 0..<count { origins[k] = first &+ Int32(truncatingIfNeeded: k) }
-                start.append(contentsOf: UnsafeBufferPointer(rebasing: origins[0..<count]))
-                for k in 0..<count { origins[k] &+= 1 }
-                end.append(contentsOf: UnsafeBufferPointer(rebasing: origins[0..<count]))
-                lower += count
-            }
-        }
-    }
-
     private func appendScalar(
         _ scalar: UInt32, at origin: Range<Int>, input: UnsafeBufferPointer<UInt8>, state: inout State,
         out: inout Buffers, output: NormalisedText
     ) {
-        let before = out.bytes.count
+        let before = out.count
         let slot = table.slot(of: scalar)
         let cls = slot.map { table.characterClass(atSlot: $0) } ?? table.characterClass(of: scalar)
         if cls.contains(.space) {
-            if !state.pendingSpace && !out.bytes.isEmpty {
+            if !state.pendingSpace && !out.isEmpty {
                 state.pendingSpace = true
                 state.spaceOrigin = origin
             }
@@ -227,31 +297,42 @@ public struct Normaliser: Sendable {
         // boundary (those terms match inside runs anyway), so spreading letters out hides nothing.
         if cls.contains(.unspaced) && state.lastWasUnspaced { state.pendingSpace = false }
         flushSpace(&state, out: &out)
-        let start = out.bytes.count
-        if let slot { table.appendFold(at: slot, into: &out.bytes) } else { _ = table.fold(scalar, into: &out.bytes) }
-        let lower = Int32(truncatingIfNeeded: origin.lowerBound)
-        let upper = Int32(truncatingIfNeeded: origin.upperBound)
-        for _ in start..<out.bytes.count {
-            out.start.append(lower)
-            out.end.append(upper)
+        // The last character of the fold, when it folds to several ("㋁" -> "2月").
+        let lastOfSeveral: UInt32?
+        if let slot {
+            let written = table.foldLength(at: slot)
+            out.reserve(written)
+            table.copyFold(at: slot, to: out.stageBytes + out.staged)
+            out.staged += written
+            out.setOrigins(ofLast: written, to: origin)
+            lastOfSeveral = Self.lastScalarIfSeveral(UnsafeBufferPointer(start: out.stageBytes + out.staged - written, count: written))
+        } else {
+            // Not in the table: folded with ICU on the spot (rare).
+            var folded: [UInt8] = []
+            _ = table.fold(scalar, into: &folded)
+            for byte in folded { out.append(byte, from: origin) }
+            lastOfSeveral = folded.withUnsafeBufferPointer { Self.lastScalarIfSeveral($0) }
         }
         let alphabetic = cls.contains(.latin) || cls.contains(.cyrillicOrGreek)
-        if cls.contains(.word), alphabetic, let invisible = state.invisibleAfterWord, out.bytes.count > before {
+        if cls.contains(.word), alphabetic, let invisible = state.invisibleAfterWord, out.count > before {
             output.evidence.append(.init(kind: .invisible, span: invisible))
         }
         state.invisibleAfterWord = nil
         state.lastWasWord = cls.contains(.word)
         state.lastWasEmoji = cls.contains(.emoji)
         state.lastWasUnspaced = cls.contains(.unspaced)
-        // A character that folds to several ("㋁" -> "2月") is followed as its last one would be.
-        let written = out.bytes.count - start
-        if written > 1, written > Self.sequenceLength(out.bytes[start]) {
-            var k = out.bytes.count - 1
-            while out.bytes[k] & 0xC0 == 0x80 { k -= 1 }
-            let last = out.bytes.withUnsafeBufferPointer { Self.decodeValid($0, at: k) }
-            state.lastWasUnspaced = table.characterClass(of: last).contains(.unspaced)
-        }
+        // A character that folds to several is followed as its last one would be.
+        if let lastOfSeveral { state.lastWasUnspaced = table.characterClass(of: lastOfSeveral).contains(.unspaced) }
         state.lastWasAlphabetic = alphabetic
+    }
+
+    /// The last scalar of a fold that is more than one scalar long, nil for a fold of one or none.
+    @inline(__always)
+    private static func lastScalarIfSeveral(_ folded: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        guard folded.count > 1, folded.count > sequenceLength(folded[0]) else { return nil }
+        var k = folded.count - 1
+        while k > 0 && folded[k] & 0xC0 == 0x80 { k -= 1 }
+        return decodeValid(folded, at: k)
     }
 
     private func nextIsEmoji(_ input: UnsafeBufferPointer<UInt8>, after position: Int) -> Bool {

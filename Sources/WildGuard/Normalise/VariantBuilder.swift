@@ -100,15 +100,27 @@ struct VariantBuilder: Sendable {
             while i < end {
                 while i < end && bytes[i] == 0x20 { i += 1 }
                 guard i < end else { break }
+                // The token's end, and on the way what kind of bytes it holds: most tokens are
+                // plain lower-case ASCII words, with nothing to examine.
                 var j = i
-                while j < end && bytes[j] != 0x20 { j += 1 }
+                var notLower = false
+                var bits: UInt8 = 0
+                while j < end {
+                    let b = bytes[j]
+                    if b == 0x20 { break }
+                    notLower = notLower || b &- UInt8(ascii: "a") >= 26
+                    bits |= b
+                    j += 1
+                }
                 let token = i..<j
                 if isSingleLetter(token, bytes) {
                     if runStart < 0 { runStart = tokens.count }
                     tokens.append(Token(range: token, rewrite: .keep))
                 } else {
-                    if closeRun(&tokens, from: &runStart, bytes) { anyRewrite = true }
-                    let rewrite = examine(token, text, bytes)
+                    if runStart >= 0, closeRun(&tokens, from: &runStart, bytes) { anyRewrite = true }
+                    let rewrite: Rewrite =
+                        !notLower ? .keep
+                        : bits < 0x80 ? examineASCII(token, text, bytes) : examineScalars(token, text, bytes)
                     if case .keep = rewrite {} else {
                         anyRewrite = true
                         if case .decode = rewrite, bytes[token].contains(UInt8(ascii: "1")) { hasOne = true }
@@ -279,40 +291,44 @@ struct VariantBuilder: Sendable {
         return token.lowerBound..<min(token.upperBound, token.lowerBound + length)
     }
 
-    /// What to do with `token`; `bytes` are the text's bytes, read in place.
-    private func examine(_ token: Range<Int>, _ text: NormalisedText, _ bytes: UnsafeBufferPointer<UInt8>) -> Rewrite {
-        // Most words are plain lower-case ASCII letters: no other script, digit or symbol, so
-        // nothing to rewrite and no evidence to note.
-        if bytes[token].allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { return .keep }
-        if bytes[token].allSatisfy({ $0 < 0x80 }) { return examineASCII(token, text, bytes) }
-        return examineScalars(token, text, bytes)
-    }
+    // What to do with a token: a word of plain lower-case ASCII letters has no other script,
+    // digit or symbol, so nothing to rewrite and no evidence to note; a word of ASCII only goes
+    // to `examineASCII`, any other to `examineScalars`.
 
-    /// `examine` for any token, character by character through the character table.
+    /// What to do with any token, character by character through the character table (ASCII
+    /// bytes as `examineASCII` reads them: an ASCII letter is Latin, a digit is a digit).
     func examineScalars(_ token: Range<Int>, _ text: NormalisedText, _ bytes: UnsafeBufferPointer<UInt8>) -> Rewrite {
         var latin = 0
         var foreign = 0
-        var leet = 0
         var letters = 0
         var spreaders = 0
         var singleBetweenSpreaders = true
         var sinceSpreader = 0
-        scalars(token, bytes) { _, _, scalar in
-            let cls = table.characterClass(of: scalar)
-            if cls.contains(.latin) { latin += 1; letters += 1; sinceSpreader += 1 }
-            if cls.contains(.cyrillicOrGreek) { foreign += 1; letters += 1; sinceSpreader += 1 }
-            if scalar < 0x80 {
-                let b = UInt8(scalar)
-                if Self.leet(b) != nil && cls.contains(.digit) { sinceSpreader += 1 }
-                if Self.isSpreader(b) && !(b == UInt8(ascii: "|")) {
+        var anyLeet = false
+        var k = token.lowerBound
+        while k < token.upperBound {
+            let b = bytes[k]
+            if b < 0x80 {
+                if (b | 0x20) &- UInt8(ascii: "a") < 26 { latin += 1; letters += 1; sinceSpreader += 1 }
+                if Self.leet(b) != nil {
+                    anyLeet = true
+                    if b &- UInt8(ascii: "0") < 10 { sinceSpreader += 1 }
+                }
+                if Self.isSpreader(b) && b != UInt8(ascii: "|") {
                     spreaders += 1
                     if sinceSpreader > 1 { singleBetweenSpreaders = false }
                     sinceSpreader = 0
                 }
+                k += 1
+                continue
             }
+            let cls = table.characterClass(of: Normaliser.decodeValid(bytes, at: k))
+            if cls.contains(.latin) { latin += 1; letters += 1; sinceSpreader += 1 }
+            if cls.contains(.cyrillicOrGreek) { foreign += 1; letters += 1; sinceSpreader += 1 }
+            k += Normaliser.sequenceLength(b)
         }
         if sinceSpreader > 1 { singleBetweenSpreaders = false }
-        leet = leetCount(token, text)
+        let leet = anyLeet ? leetCount(token, text) : 0
         let mixed = latin > 0 && foreign > 0
         if mixed {
             text.evidence.append(.init(kind: .homoglyph, span: text.originalSpan(of: token)))
