@@ -5,7 +5,7 @@
 ///
 /// Rendered with `DecisionJSON`'s own piece writers, so the bytes are those of
 /// `DecisionJSON.write` by construction.
-struct DecisionFragments: Sendable {
+final class DecisionFragments: Sendable {
     /// Per taxonomy entry: `{"rule":…,"kind":…,"explanation":"…` with the explanation's
     /// closing quote left off (a disguise may extend it).
     let entryHeads: [[UInt8]]

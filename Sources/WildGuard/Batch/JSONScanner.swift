@@ -40,11 +40,15 @@ public struct JSONRecord: Sendable {
     /// when it holds no escapes: its value is then an empty string and `borrowed` says where its
     /// bytes are in `bytes` (not yet checked for invalid UTF-8). Saves building (and checking) a
     /// `String` for text that is only read as bytes.
+    ///
+    /// With `keeping`, the record holds only the fields of those two names: the others are read
+    /// (errors and invalid UTF-8 are found as they would be) but no `String` is made of them.
     static func parse(
-        _ bytes: UnsafeBufferPointer<UInt8>, borrowing: String?
+        _ bytes: UnsafeBufferPointer<UInt8>, borrowing: String?, keeping: (String, String)? = nil
     ) throws(JSONError) -> (record: JSONRecord, hadInvalidUTF8: Bool, borrowed: Range<Int>?) {
         var scanner = Scanner(bytes: bytes)
         scanner.borrowing = borrowing
+        scanner.keeping = keeping
         scanner.skipSpace()
         guard scanner.peek == UInt8(ascii: "{") else { throw scanner.error("expected a JSON object '{'") }
         let fields = try scanner.object()
@@ -56,6 +60,9 @@ public struct JSONRecord: Sendable {
     /// The text of UTF-8 `raw` as a JSON string value reads it: invalid sequences replaced
     /// with U+FFFD, and whether there were any.
     static func decoded(_ raw: UnsafeBufferPointer<UInt8>) -> (text: String, replacedInvalidUTF8: Bool) {
+        // ASCII (ids, field names, most values) cannot be invalid; `String(validating:)` goes
+        // through generic code that costs hundreds of instructions even for a short string.
+        if Scanner.isASCII(raw) { return (String(decoding: raw, as: UTF8.self), false) }
         if let valid = String(validating: raw, as: UTF8.self) { return (valid, false) }
         return (String(decoding: raw, as: UTF8.self), true)
     }
@@ -69,6 +76,8 @@ public struct JSONRecord: Sendable {
         /// value is.
         var borrowing: String?
         var borrowed: Range<Int>?
+        /// The names of the only fields to return, or nil for all of them.
+        var keeping: (String, String)?
 
         var atEnd: Bool { i >= bytes.count }
         var peek: UInt8? { i < bytes.count ? bytes[i] : nil }
@@ -94,14 +103,40 @@ public struct JSONRecord: Sendable {
             while true {
                 skipSpace()
                 guard peek == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
-                let key = try string()
+                // The name is compared as UTF-8; a `String` is made of it only for a field kept.
+                let (keyRange, keyEscaped) = try scanString()
+                let keyRaw = UnsafeBufferPointer(rebasing: bytes[keyRange])
+                var key: String?
+                if keyEscaped {
+                    key = try unescaped(keyRaw, at: keyRange.lowerBound)
+                } else if keeping == nil || !Self.isASCII(keyRaw) {
+                    key = decoded(keyRaw)
+                }
+                @inline(__always) func named(_ name: String) -> Bool {
+                    if let key { return key == name }
+                    return keyRaw.elementsEqual(name.utf8)
+                }
+                let kept = keeping.map { named($0.0) || named($0.1) } ?? true
                 try expect(UInt8(ascii: ":"), "':' after a field name")
                 skipSpace()
-                let value: Value
+                var value: Value?
                 // Only the first field of that name is what `record[name]` reads.
-                let borrows = key == borrowing
+                let borrows = borrowing.map(named) ?? false
                 if borrows { borrowing = nil }
-                if peek == UInt8(ascii: "\""), borrows {
+                if !kept {
+                    // Read as a kept value would be (same errors, invalid UTF-8 noted), not kept.
+                    if peek == UInt8(ascii: "\"") {
+                        let (range, hasEscape) = try scanString()
+                        let raw = UnsafeBufferPointer(rebasing: bytes[range])
+                        if hasEscape {
+                            _ = try unescaped(raw, at: range.lowerBound)
+                        } else if !Self.isASCII(raw) {
+                            _ = decoded(raw)
+                        }
+                    } else {
+                        try skipValue()
+                    }
+                } else if peek == UInt8(ascii: "\""), borrows {
                     let (range, hasEscape) = try scanString()
                     if hasEscape {
                         value = .string(try unescaped(UnsafeBufferPointer(rebasing: bytes[range]), at: range.lowerBound))
@@ -116,12 +151,31 @@ public struct JSONRecord: Sendable {
                     try skipValue()
                     value = .raw(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
                 }
-                fields.append((key, value))
+                if let value {
+                    // A kept name that was not decoded is one of the names asked for.
+                    let name = key ?? keeping.map { named($0.0) ? $0.0 : $0.1 } ?? String(decoding: keyRaw, as: UTF8.self)
+                    fields.append((name, value))
+                }
                 skipSpace()
                 if peek == UInt8(ascii: ",") { i += 1; continue }
                 if peek == UInt8(ascii: "}") { i += 1; return fields }
                 throw error("expected ',' or '}'")
             }
+        }
+
+        /// Whether every byte is ASCII (so valid UTF-8), eight at a time.
+        static func isASCII(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let base = raw.baseAddress else { return true }
+            var k = 0
+            while k + 8 <= raw.count {
+                if UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                k += 8
+            }
+            while k < raw.count {
+                if raw[k] >= 0x80 { return false }
+                k += 1
+            }
+            return true
         }
 
         mutating func skipValue() throws(JSONError) {

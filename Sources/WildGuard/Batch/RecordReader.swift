@@ -52,7 +52,8 @@ public struct RecordParser: Sendable {
     }
 
     /// The same, but a JSONL text without escapes is left in `line` (`text`, then, is an empty
-    /// placeholder and `borrowedText` says where the text is, its UTF-8 not yet checked).
+    /// placeholder and `borrowedText` says where the text is, its UTF-8 not yet checked), and
+    /// `fields` holds only the id and text fields.
     func parse(
         _ line: UnsafeBufferPointer<UInt8>, number: Int, borrowingText: Bool
     ) -> (record: InputRecord, borrowedText: Range<Int>?) {
@@ -67,7 +68,8 @@ public struct RecordParser: Sendable {
             do {
                 // The id is read from the fields: a text that is also the id is decoded.
                 let borrowing = borrowingText && textField != idField ? textField : nil
-                let (record, invalid, borrowed) = try JSONRecord.parse(line, borrowing: borrowing)
+                let (record, invalid, borrowed) = try JSONRecord.parse(
+                    line, borrowing: borrowing, keeping: borrowingText ? (idField, textField) : nil)
                 let id = record[idField]
                 let idJSON: String
                 switch id {

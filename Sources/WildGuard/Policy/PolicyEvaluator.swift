@@ -1,6 +1,6 @@
 /// Applies a policy to a listing's signals: scores per kind (bounded), composite rules in order,
 /// then thresholds, unless a rule with an action decided first.
-struct PolicyEvaluator: Sendable {
+final class PolicyEvaluator: Sendable {
     let policy: Policy
     let compiled: CompiledPolicy
 
