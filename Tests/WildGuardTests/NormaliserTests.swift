@@ -182,6 +182,35 @@ struct NormaliserTests {
         #expect(longest > NormalisedText().stage.capacity)
     }
 
+    /// Most characters take an inline path that skips what cannot apply to them (a pending
+    /// space, an invisible character before them); on random listings of many scripts with
+    /// invisible characters, marks, spaces and folds of several characters, it must write what
+    /// the general rule writes: the same bytes, origins, variants and evidence.
+    @Test func theInlinePathWritesWhatTheGeneralRuleWrites() {
+        let pieces: [String] = ["слон", "о", "в", "і", "α", "β", "é", "ß", "象", "牙", "ก", "가", "ㄱ", "\u{200B}", "\u{00AD}",
+                                "\u{200C}", "\u{0301}", "\u{200D}", "👍", "🏽", " ", "  ", "-", "㋁", "ﬃ", "ﷺ", "𝐢", "١",
+                                "a", "1", "!", ".", "\u{FE0F}", "\u{3000}", "ｉ"]
+        let inline = Normaliser()
+        let general = Normaliser(detectsEvasions: true, takesPlainPath: false)
+        var generator = SplitMix64(seed: 0x1A71E)
+        var invisibleNoted = 0
+        for _ in 0..<3_000 {
+            var listing = ""
+            for _ in 0..<Int(generator.next() % 30) { listing += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            let fast = NormalisedText()
+            let slow = NormalisedText()
+            inline.normalise(listing, into: fast)
+            general.normalise(listing, into: slow)
+            #expect(fast.bytes == slow.bytes, "\(listing.debugDescription)")
+            #expect(fast.originStart == slow.originStart && fast.originEnd == slow.originEnd, "\(listing.debugDescription)")
+            #expect(fast.variants.map { "\($0.kind)\($0.range)" } == slow.variants.map { "\($0.kind)\($0.range)" })
+            #expect(fast.evidence.map { "\($0.kind)\($0.span)" } == slow.evidence.map { "\($0.kind)\($0.span)" },
+                    "\(listing.debugDescription)")
+            if slow.evidence.contains(where: { $0.kind == .invisible }) { invisibleNoted += 1 }
+        }
+        #expect(invisibleNoted > 100)
+    }
+
     @Test func handlesAHugeListing() {
         let big = String(repeating: "ivory bangle for sale ", count: 50_000)  // 1.1 MB
         let text = Fixtures.normalised(big)

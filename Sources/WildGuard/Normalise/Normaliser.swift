@@ -10,13 +10,21 @@ public struct Normaliser: Sendable {
     let variants: VariantBuilder
     /// Whether disguised words are rewritten into variant segments (see `VariantBuilder`).
     public let detectsEvasions: Bool
+    /// Whether plain characters take the inline path (`appendPlain`); off, every character goes
+    /// through `appendScalar`, the general rule the tests hold the inline path to.
+    let takesPlainPath: Bool
 
     /// - Parameter detectsEvasions: rewrite disguised words (homoglyphs, leetspeak, spacing) so
     ///   they match; off only to measure what it costs.
     public init(detectsEvasions: Bool = true) {
+        self.init(detectsEvasions: detectsEvasions, takesPlainPath: true)
+    }
+
+    init(detectsEvasions: Bool, takesPlainPath: Bool) {
         table = .shared
         variants = VariantBuilder(table: .shared)
         self.detectsEvasions = detectsEvasions
+        self.takesPlainPath = takesPlainPath
     }
 
     /// Normalises `input` into `output` (which is reset first).
@@ -63,6 +71,12 @@ public struct Normaliser: Sendable {
                 state.lastWasWord = false
                 // A replaced sequence separates like a space: a joiner after it joins no emoji.
                 state.lastWasEmoji = false
+                i += length
+                continue
+            }
+            if takesPlainPath, let slot = table.slot(of: scalar),
+                appendPlain(atSlot: slot, from: i..<i + length, state: &state, out: &out)
+            {
                 i += length
                 continue
             }
@@ -264,6 +278,31 @@ public struct Normaliser: Sendable {
         state.lastWasEmoji = false
         state.lastWasUnspaced = false
         state.lastWasAlphabetic = isWord
+    }
+
+    /// `appendScalar` for the common case, inline: a character the table folds that is no
+    /// separator, invisible character or dropped mark, with no space pending and no invisible
+    /// character before it. Returns false, writing nothing, for any other case.
+    @inline(__always)
+    private func appendPlain(atSlot slot: Int, from origin: Range<Int>, state: inout State, out: inout Buffers) -> Bool {
+        let cls = table.characterClass(atSlot: slot)
+        guard cls.isDisjoint(with: [.space, .invisible, .droppedMark]), !state.pendingSpace, state.invisibleAfterWord == nil
+        else { return false }
+        let written = table.foldLength(at: slot)
+        out.reserve(written)
+        table.copyFold(at: slot, to: out.stageBytes + out.staged)
+        out.staged += written
+        out.setOrigins(ofLast: written, to: origin)
+        state.lastWasWord = cls.contains(.word)
+        state.lastWasEmoji = cls.contains(.emoji)
+        state.lastWasUnspaced = cls.contains(.unspaced)
+        if written > 1, written > Self.sequenceLength(out.stageBytes[out.staged - written]),
+            let last = Self.lastScalarIfSeveral(UnsafeBufferPointer(start: out.stageBytes + out.staged - written, count: written))
+        {
+            state.lastWasUnspaced = table.characterClass(of: last).contains(.unspaced)
+        }
+        state.lastWasAlphabetic = cls.contains(.latin) || cls.contains(.cyrillicOrGreek)
+        return true
     }
 
     private func appendScalar(
