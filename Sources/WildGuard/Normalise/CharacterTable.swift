@@ -11,6 +11,9 @@ final class CharacterTable: Sendable {
     /// Per covered scalar: offset into `pool` (upper 24 bits) and byte length (lower 8 bits).
     private let folds: [UInt32]
     private let pool: [UInt8]
+    /// Per covered scalar whose fold is at most four bytes (nearly all): those bytes packed,
+    /// the first in the lowest byte, so the normaliser writes a fold with one store.
+    private let shortFolds: [UInt32]
 
     private static let mathRange: Range<UInt32> = 0x1D400..<0x1D800
     private static let emojiRange: Range<UInt32> = 0x1F000..<0x1FB00
@@ -37,6 +40,14 @@ final class CharacterTable: Sendable {
         self.classes = classes
         self.folds = folds
         self.pool = pool
+        shortFolds = folds.map { entry in
+            let start = Int(entry >> 8)
+            let count = Int(entry & 0xFF)
+            guard count <= 4 else { return 0 }
+            var packed: UInt32 = 0
+            for k in 0..<count { packed |= UInt32(pool[start + k]) << (8 * k) }
+            return packed
+        }
     }
 
     @inline(__always)
@@ -85,6 +96,15 @@ final class CharacterTable: Sendable {
         // Byte by byte: a slice of the pool would retain it for every character, and a bulk
         // append costs more than the one to three bytes most folds are.
         for k in start..<start + count { output.append(pool[k]) }
+    }
+
+    /// The fold kept at `slot` when it is at most four bytes: its bytes packed (the first in the
+    /// lowest byte) and how many there are; nil for a longer fold.
+    @inline(__always)
+    func shortFold(at slot: Int) -> (packed: UInt32, count: Int)? {
+        let count = Int(folds[slot] & 0xFF)
+        guard count <= 4 else { return nil }
+        return (shortFolds[slot], count)
     }
 
     /// How many bytes the fold kept at `slot` has (at most 255).

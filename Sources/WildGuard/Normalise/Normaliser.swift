@@ -280,24 +280,32 @@ public struct Normaliser: Sendable {
         state.lastWasAlphabetic = isWord
     }
 
-    /// `appendScalar` for the common case, inline: a character the table folds that is no
-    /// separator, invisible character or dropped mark, with no space pending and no invisible
-    /// character before it. Returns false, writing nothing, for any other case.
+    /// `appendScalar` for the common case, inline: a character the table folds to at most four
+    /// bytes that is no separator, invisible character or dropped mark, with no space pending and
+    /// no invisible character before it. Returns false, writing nothing, for any other case.
     @inline(__always)
     private func appendPlain(atSlot slot: Int, from origin: Range<Int>, state: inout State, out: inout Buffers) -> Bool {
         let cls = table.characterClass(atSlot: slot)
-        guard cls.isDisjoint(with: [.space, .invisible, .droppedMark]), !state.pendingSpace, state.invisibleAfterWord == nil
+        guard cls.isDisjoint(with: [.space, .invisible, .droppedMark]), !state.pendingSpace, state.invisibleAfterWord == nil,
+            let (packed, written) = table.shortFold(at: slot)
         else { return false }
-        let written = table.foldLength(at: slot)
-        out.reserve(written)
-        table.copyFold(at: slot, to: out.stageBytes + out.staged)
-        out.staged += written
-        out.setOrigins(ofLast: written, to: origin)
+        // Four bytes and four origins stored whatever the fold's length: only `written` of them
+        // count, and the stage always has room for four.
+        out.reserve(4)
+        let at = out.staged
+        UnsafeMutableRawPointer(out.stageBytes + at).storeBytes(of: UInt32(littleEndian: packed), as: UInt32.self)
+        let lower = Int32(truncatingIfNeeded: origin.lowerBound)
+        let upper = Int32(truncatingIfNeeded: origin.upperBound)
+        for k in 0..<4 {
+            out.stageStart[at &+ k] = lower
+            out.stageEnd[at &+ k] = upper
+        }
+        out.staged = at &+ written
         state.lastWasWord = cls.contains(.word)
         state.lastWasEmoji = cls.contains(.emoji)
         state.lastWasUnspaced = cls.contains(.unspaced)
-        if written > 1, written > Self.sequenceLength(out.stageBytes[out.staged - written]),
-            let last = Self.lastScalarIfSeveral(UnsafeBufferPointer(start: out.stageBytes + out.staged - written, count: written))
+        if written > 1, written > Self.sequenceLength(UInt8(truncatingIfNeeded: packed)),
+            let last = Self.lastScalarIfSeveral(UnsafeBufferPointer(start: out.stageBytes + at, count: written))
         {
             state.lastWasUnspaced = table.characterClass(of: last).contains(.unspaced)
         }
