@@ -248,6 +248,35 @@ struct DisguiseRuleTests {
         #expect(compared > 3_000)
         #expect(rewritten == ["keep", "unspread", "decode(WildGuard.EvasionKind.leet)"], "\(rewritten)")
     }
+    /// Tokens are scanned eight bytes at a time; on random text of letters, spaces, digits,
+    /// punctuation and bytes of non-ASCII characters, the end and the kind of every token must
+    /// be those a byte-by-byte reading gives.
+    @Test func tokensAreScannedAsByteByByte() {
+        let alphabet: [UInt8] = Array("abcxyz z  `{@[0189.-".utf8) + [0x80, 0xC3, 0xA9, 0xE8, 0xB1, 0xA1, 0x7F, 0x1F]
+        var generator = SplitMix64(seed: 0x70CE)
+        var kinds = Set<String>()
+        for _ in 0..<5_000 {
+            let text = (0..<Int(generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            text.withUnsafeBufferPointer { bytes in
+                let end = Int(generator.next() % UInt64(text.count + 1))
+                var start = 0
+                while start < end {
+                    let scanned = VariantBuilder.scanToken(from: start, to: end, bytes)
+                    var j = start
+                    while j < end && bytes[j] != 0x20 { j += 1 }
+                    let token = bytes[start..<j]
+                    #expect(scanned.end == j, "\(text) from \(start)")
+                    #expect(scanned.allLower == token.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }, "\(text) from \(start)")
+                    #expect(scanned.allASCII == token.allSatisfy { $0 < 0x80 }, "\(text) from \(start)")
+                    kinds.insert("\(scanned.allLower)\(scanned.allASCII)\(j - start >= 8)")
+                    start = j + 1
+                }
+            }
+        }
+        // Lower-case, other ASCII and non-ASCII tokens, short and long.
+        #expect(kinds.count >= 5, "\(kinds)")
+    }
+
     /// `examineScalars` reads ASCII bytes without the character table; on random tokens mixing
     /// Latin, Cyrillic and Greek letters (some homoglyphs), other scripts, leet digits and symbols
     /// and spreading punctuation, it must decide as the rule does with every character looked up

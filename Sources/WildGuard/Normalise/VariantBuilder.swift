@@ -102,16 +102,7 @@ struct VariantBuilder: Sendable {
                 guard i < end else { break }
                 // The token's end, and on the way what kind of bytes it holds: most tokens are
                 // plain lower-case ASCII words, with nothing to examine.
-                var j = i
-                var notLower = false
-                var bits: UInt8 = 0
-                while j < end {
-                    let b = bytes[j]
-                    if b == 0x20 { break }
-                    notLower = notLower || b &- UInt8(ascii: "a") >= 26
-                    bits |= b
-                    j += 1
-                }
+                let (j, allLower, allASCII) = Self.scanToken(from: i, to: end, bytes)
                 let token = i..<j
                 if isSingleLetter(token, bytes) {
                     if runStart < 0 { runStart = tokens.count }
@@ -119,8 +110,8 @@ struct VariantBuilder: Sendable {
                 } else {
                     if runStart >= 0, closeRun(&tokens, from: &runStart, bytes) { anyRewrite = true }
                     let rewrite: Rewrite =
-                        !notLower ? .keep
-                        : bits < 0x80 ? examineASCII(token, text, bytes) : examineScalars(token, text, bytes)
+                        allLower ? .keep
+                        : allASCII ? examineASCII(token, text, bytes) : examineScalars(token, text, bytes)
                     if case .keep = rewrite {} else {
                         anyRewrite = true
                         if case .decode = rewrite, bytes[token].contains(UInt8(ascii: "1")) { hasOne = true }
@@ -134,6 +125,47 @@ struct VariantBuilder: Sendable {
         guard anyRewrite else { return }
         appendCopy(tokens, text, input, one: UInt8(ascii: "i"))
         if hasOne { appendCopy(tokens, text, input, one: UInt8(ascii: "l")) }
+    }
+
+    /// Where the token that starts at `start` ends (the next space, or `end`), and whether all
+    /// its bytes are the letters a to z, and all ASCII. Eight bytes at a time: bit tricks on the
+    /// whole word, exact byte by byte.
+    @inline(__always)
+    static func scanToken(from start: Int, to end: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> (end: Int, allLower: Bool, allASCII: Bool) {
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        var notLower: UInt64 = 0
+        var seen: UInt64 = 0
+        var j = start
+        if let base = bytes.baseAddress {
+            while j + 8 <= end {
+                let w = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+                let low = w & lows
+                // The high bit of each byte that is a space; of each that is not a to z.
+                let spaces = ~(((low ^ 0x2020_2020_2020_2020) &+ lows) | (w ^ 0x2020_2020_2020_2020)) & highs
+                let outside = (w | (low &+ 0x0505_0505_0505_0505) | ~(low &+ 0x1F1F_1F1F_1F1F_1F1F)) & highs
+                if spaces != 0 {
+                    let before = spaces.trailingZeroBitCount / 8
+                    let mask: UInt64 = before == 0 ? 0 : UInt64.max >> (64 - 8 * before)
+                    notLower |= outside & mask
+                    seen |= w & mask
+                    return (j + before, notLower == 0, seen & highs == 0)
+                }
+                notLower |= outside
+                seen |= w
+                j += 8
+            }
+        }
+        var lowerSoFar = notLower == 0
+        var bits = UInt8(truncatingIfNeeded: (seen & highs) == 0 ? 0 : 0x80)
+        while j < end {
+            let b = bytes[j]
+            if b == 0x20 { break }
+            lowerSoFar = lowerSoFar && b &- UInt8(ascii: "a") < 26
+            bits |= b
+            j += 1
+        }
+        return (j, lowerSoFar, bits < 0x80)
     }
 
     /// Ends the run of one-letter tokens that starts at `runStart` (if any): a run long enough
