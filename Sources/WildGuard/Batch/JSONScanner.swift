@@ -114,7 +114,10 @@ public struct JSONRecord: Sendable {
                 }
                 @inline(__always) func named(_ name: String) -> Bool {
                     if let key { return key == name }
-                    return keyRaw.elementsEqual(name.utf8)
+                    // Through the name's UTF-8 buffer: comparing with its `utf8` view goes
+                    // through generic code.
+                    var name = name
+                    return name.withUTF8 { $0.count == keyRaw.count && $0.elementsEqual(keyRaw) }
                 }
                 let kept = keeping.map { named($0.0) || named($0.1) } ?? true
                 try expect(UInt8(ascii: ":"), "':' after a field name")
