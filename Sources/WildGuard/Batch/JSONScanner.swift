@@ -171,7 +171,7 @@ public struct JSONRecord: Sendable {
             guard let base = raw.baseAddress else { return true }
             var k = 0
             while k + 8 <= raw.count {
-                if UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                if ByteWord.load(base, k) & ByteWord.highs != 0 { return false }
                 k += 8
             }
             while k < raw.count {

@@ -203,7 +203,7 @@ public struct Normaliser: Sendable {
         var j = start + 1
         // `j` always follows a byte of the run, so a space at `j` is preceded by one.
         while j < n {
-            if j + 8 <= n, isPlainASCIIWord(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) {
+            if j + 8 <= n, isPlainASCIIWord(ByteWord.load(base, j)) {
                 j += 8
                 continue
             }
@@ -223,23 +223,15 @@ public struct Normaliser: Sendable {
         return j
     }
 
-    /// Whether eight bytes (read little-end first) all continue a plain ASCII run that is
-    /// already under way: printable bytes that are no separator, and spaces that are single and
-    /// not last (whether a last space belongs to the run depends on the byte after it). Bit
-    /// tricks on the whole word, exact byte by byte.
+    /// Whether eight bytes (a `ByteWord`) all continue a plain ASCII run that is already under
+    /// way: printable bytes that are no separator, and spaces that are single and not last
+    /// (whether a last space belongs to the run depends on the byte after it).
     @inline(__always)
-    static func isPlainASCIIWord(_ word: UInt64) -> Bool {
-        let w = UInt64(littleEndian: word)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        // The high bit of every byte of `v` that is zero, and of no other byte.
-        @inline(__always) func zeroBytes(_ v: UInt64) -> UInt64 { ~(((v & lows) &+ lows) | v) & highs }
-        let nonASCII = w & highs
-        let control = (w &- ones &* 0x20) & ~w & highs
-        let excluded = zeroBytes(w ^ (ones &* 0x7F)) | zeroBytes(w ^ (ones &* 0x2D)) | zeroBytes(w ^ (ones &* 0x5F))
-        guard nonASCII | control | excluded == 0 else { return false }
-        let spaces = zeroBytes(w ^ (ones &* 0x20))
+    static func isPlainASCIIWord(_ w: UInt64) -> Bool {
+        let excluded = (w & ByteWord.highs) | ByteWord.controlBytes(w) | ByteWord.bytes(w, equalTo: 0x7F)
+            | ByteWord.bytes(w, equalTo: UInt8(ascii: "-")) | ByteWord.bytes(w, equalTo: UInt8(ascii: "_"))
+        guard excluded == 0 else { return false }
+        let spaces = ByteWord.bytes(w, equalTo: 0x20)
         return spaces & (spaces << 8) == 0 && spaces >> 63 == 0
     }
 

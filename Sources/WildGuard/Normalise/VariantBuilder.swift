@@ -128,22 +128,21 @@ struct VariantBuilder: Sendable {
     }
 
     /// Where the token that starts at `start` ends (the next space, or `end`), and whether all
-    /// its bytes are the letters a to z, and all ASCII. Eight bytes at a time: bit tricks on the
-    /// whole word, exact byte by byte.
+    /// its bytes are the letters a to z, and all ASCII. Eight bytes at a time (`ByteWord`).
     @inline(__always)
     static func scanToken(from start: Int, to end: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> (end: Int, allLower: Bool, allASCII: Bool) {
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let highs = ByteWord.highs
         var notLower: UInt64 = 0
         var seen: UInt64 = 0
         var j = start
         if let base = bytes.baseAddress {
             while j + 8 <= end {
-                let w = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
-                let low = w & lows
-                // The high bit of each byte that is a space; of each that is not a to z.
-                let spaces = ~(((low ^ 0x2020_2020_2020_2020) &+ lows) | (w ^ 0x2020_2020_2020_2020)) & highs
-                let outside = (w | (low &+ 0x0505_0505_0505_0505) | ~(low &+ 0x1F1F_1F1F_1F1F_1F1F)) & highs
+                let w = ByteWord.load(base, j)
+                let low = w & ByteWord.lows
+                // The high bit of each byte that is a space; of each that is not a to z (not
+                // ASCII, above "z" or below "a").
+                let spaces = ByteWord.bytes(w, equalTo: 0x20)
+                let outside = (w | (low &+ ByteWord.repeating(0x05)) | ~(low &+ ByteWord.repeating(0x1F))) & highs
                 if spaces != 0 {
                     let before = spaces.trailingZeroBitCount / 8
                     let mask: UInt64 = before == 0 ? 0 : UInt64.max >> (64 - 8 * before)
