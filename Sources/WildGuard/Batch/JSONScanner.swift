@@ -128,17 +128,7 @@ public struct JSONRecord: Sendable {
                 if borrows { borrowing = nil }
                 if !kept {
                     // Read as a kept value would be (same errors, invalid UTF-8 noted), not kept.
-                    if peek == UInt8(ascii: "\"") {
-                        let (range, hasEscape) = try scanString()
-                        let raw = UnsafeBufferPointer(rebasing: bytes[range])
-                        if hasEscape {
-                            _ = try unescaped(raw, at: range.lowerBound)
-                        } else if !Self.isASCII(raw) {
-                            _ = decoded(raw)
-                        }
-                    } else {
-                        try skipValue()
-                    }
+                    try skipValue()
                 } else if peek == UInt8(ascii: "\""), borrows {
                     let (range, hasEscape) = try scanString()
                     if hasEscape {
@@ -185,7 +175,7 @@ public struct JSONRecord: Sendable {
             skipSpace()
             guard let c = peek else { throw error("expected a value") }
             switch c {
-            case UInt8(ascii: "\""): _ = try string()
+            case UInt8(ascii: "\""): try skipString()
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
                 guard depth < 64 else { throw error("nested more than 64 levels deep") }
@@ -197,7 +187,7 @@ public struct JSONRecord: Sendable {
                     if c == UInt8(ascii: "{") {
                         skipSpace()
                         guard peek == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
-                        _ = try string()
+                        try skipString()
                         try expect(UInt8(ascii: ":"), "':'")
                     }
                     try skipValue()
@@ -241,6 +231,18 @@ public struct JSONRecord: Sendable {
                 guard exp > 0 else { throw error("expected an exponent") }
             }
             _ = start
+        }
+
+        /// Moves past a string, finding what `string()` would (its errors, invalid UTF-8) without
+        /// making a `String` of it.
+        mutating func skipString() throws(JSONError) {
+            let (range, hasEscape) = try scanString()
+            let raw = UnsafeBufferPointer(rebasing: bytes[range])
+            if hasEscape {
+                _ = try unescaped(raw, at: range.lowerBound)
+            } else if !Self.isASCII(raw) {
+                _ = decoded(raw)
+            }
         }
 
         mutating func string() throws(JSONError) -> String {
