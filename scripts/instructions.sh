@@ -18,7 +18,11 @@ command -v valgrind >/dev/null || { echo "instructions.sh: valgrind is needed (a
 stages=(normalise match classify endToEnd)
 listings=1000
 
-(cd Benchmarks && swift build -c release --product InstructionCount >/dev/null)
+# The build's output is shown only when it fails, so that a failed build does not end the script silently.
+build_log="$(mktemp)"
+(cd Benchmarks && swift build -c release --product InstructionCount >"$build_log" 2>&1) \
+  || { cat "$build_log" >&2; rm -f "$build_log"; echo "instructions.sh: the benchmark build failed" >&2; exit 1; }
+rm -f "$build_log"
 binary="$(cd Benchmarks && swift build -c release --show-bin-path)/InstructionCount"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

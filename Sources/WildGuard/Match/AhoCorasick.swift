@@ -183,6 +183,9 @@ struct AhoCorasick: Sendable {
         for k in edgeBytes.indices {
             edges.append(UInt64(edgeBytes[k]) | UInt64(UInt32(bitPattern: flagged(edgeTargets[k]))) << 32)
         }
+        // Never read (the last state's edges end before it): it keeps the array from being
+        // empty, so that a scan always has a base address for it.
+        edges.append(0)
         self.dense = dense
         self.denseCount = denseCount
         self.classCount = classCount
@@ -197,6 +200,7 @@ struct AhoCorasick: Sendable {
     /// Calls `body(literal, end)` for every occurrence, where `end` is the offset just past it.
     @inline(__always)
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
+        guard let text = bytes.baseAddress else { return }
         // Raw buffers for the whole scan: no bounds checks, retains or exclusivity checks per byte.
         dense.withUnsafeBufferPointer { dense in
         byteClass.withUnsafeBufferPointer { byteClass in
@@ -204,37 +208,83 @@ struct AhoCorasick: Sendable {
         edges.withUnsafeBufferPointer { edges in
         outputStart.withUnsafeBufferPointer { outputStart in
         outputs.withUnsafeBufferPointer { outputs in
-            let denseCount = self.denseCount
-            let classCount = self.classCount
+            guard let dense = dense.baseAddress, let byteClass = byteClass.baseAddress,
+                let sparse = sparse.baseAddress, let edges = edges.baseAddress
+            else { return }
+            let tables = Tables(dense: dense, byteClass: byteClass, sparse: sparse, edges: edges,
+                                denseCount: denseCount, classCount: classCount)
+            var position = 0
             var state = 0
-            for i in 0..<bytes.count {
-                let byte = bytes[i]
-                // A deep state: its own edge, else fall back until a dense row answers.
-                var next: Int32 = -1
-                while state >= denseCount {
-                    let info = sparse[state]
-                    var k = Int(UInt32(truncatingIfNeeded: info))
-                    let upper = Int(UInt32(truncatingIfNeeded: sparse[state + 1]))
-                    while k < upper {
-                        let edge = edges[k]
-                        let b = UInt8(truncatingIfNeeded: edge)
-                        if b == byte { next = Int32(truncatingIfNeeded: edge >> 32); break }
-                        if b > byte { break }
-                        k += 1
-                    }
-                    if next != -1 { break }
-                    state = Int(info >> 32)
-                }
-                if next == -1 { next = dense[state * classCount + Int(byteClass[Int(byte)])] }
-                state = Int(next & Self.stateMask)
-                guard next < 0 else { continue }
+            // Most bytes lead to a state without outputs: `advance` steps over them in a loop
+            // of its own, and the caller's work on each occurrence (whose state would otherwise
+            // crowd the registers and be reloaded on every byte) runs only when it stops.
+            while position < bytes.count {
+                let stop = Self.advance(text, from: position, to: bytes.count, state: state, tables)
+                position = stop.position
+                state = stop.state
+                guard stop.hasOutput else { break }
                 var k = Int(outputStart[state])
                 let upper = Int(outputStart[state + 1])
                 while k < upper {
-                    body(Int(outputs[k]), i + 1)
+                    body(Int(outputs[k]), position)
                     k += 1
                 }
             }
         }}}}}}
+    }
+
+    /// The automaton's transition tables, as raw pointers for one scan.
+    private struct Tables {
+        var dense: UnsafePointer<Int32>
+        var byteClass: UnsafePointer<UInt8>
+        var sparse: UnsafePointer<UInt64>
+        var edges: UnsafePointer<UInt64>
+        var denseCount: Int
+        var classCount: Int
+    }
+
+    /// Steps from `state` over `text[start..<end]` until a byte leads to a state with outputs
+    /// (`position` is then just past that byte) or the text ends.
+    @inline(never)
+    private static func advance(
+        _ text: UnsafePointer<UInt8>, from start: Int, to end: Int, state: Int, _ tables: Tables
+    ) -> (position: Int, state: Int, hasOutput: Bool) {
+        let dense = tables.dense
+        let byteClass = tables.byteClass
+        let denseCount = tables.denseCount
+        let classCount = tables.classCount
+        var state = state
+        var i = start
+        while i < end {
+            let byte = text[i]
+            i &+= 1
+            let next = state < denseCount
+                ? dense[state &* classCount &+ Int(byteClass[Int(byte)])]
+                : deepStep(state, byte, tables)
+            state = Int(next & stateMask)
+            if next < 0 { return (i, state, true) }
+        }
+        return (i, state, false)
+    }
+
+    /// The transition from a deep state: its own sparse edge, else along failure links until a
+    /// state with an edge or a dense row answers.
+    @inline(__always)
+    private static func deepStep(_ state: Int, _ byte: UInt8, _ tables: Tables) -> Int32 {
+        var state = state
+        while state >= tables.denseCount {
+            let info = tables.sparse[state]
+            var k = Int(UInt32(truncatingIfNeeded: info))
+            let upper = Int(UInt32(truncatingIfNeeded: tables.sparse[state + 1]))
+            while k < upper {
+                let edge = tables.edges[k]
+                let b = UInt8(truncatingIfNeeded: edge)
+                if b == byte { return Int32(truncatingIfNeeded: edge >> 32) }
+                if b > byte { break }
+                k += 1
+            }
+            state = Int(info >> 32)
+        }
+        return tables.dense[state &* tables.classCount &+ Int(tables.byteClass[Int(byte)])]
     }
 }
