@@ -74,6 +74,8 @@ struct NormaliserTests {
         ("rhіno", EvasionKind.homoglyph, "rhino"),
         ("1v0ry", EvasionKind.leet, "ivory"),
         ("p@ngolin", EvasionKind.leet, "pangolin"),
+        ("k!ng cobra", EvasionKind.leet, "king"),
+        ("ng@ v0i", EvasionKind.leet, "nga"),
         ("i v o r y", EvasionKind.spacing, "#ivory"),
         ("i.v.o.r.y", EvasionKind.spacing, "#ivory"),
         ("r-h-i-n-o", EvasionKind.spacing, "#rhino"),
@@ -90,6 +92,14 @@ struct NormaliserTests {
     func quantities(input: String) {
         let text = Fixtures.normalised("bangle \(input) ok")
         #expect(!text.variants.contains { $0.kind == .leet })
+    }
+
+    /// "!" ends sentences: after a word it is punctuation, and a listing that shouts is not
+    /// disguised (news and awareness posts would otherwise lose their benign reading).
+    @Test("reads a closing exclamation mark as punctuation", arguments: ["ivory!", "elephant!!", "wow!! tiger", "(rhino horn!)"])
+    func exclamations(input: String) {
+        let text = Fixtures.normalised("seized \(input) today")
+        #expect(text.variants.isEmpty, "\(text.variants)")
     }
 
     @Test func variantSpansPointAtTheDisguisedWord() {

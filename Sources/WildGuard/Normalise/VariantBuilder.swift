@@ -434,6 +434,9 @@ struct VariantBuilder: Sendable {
             guard b < 0x80, Self.leet(b) != nil else { continue }
             let isDigit = b >= 0x30 && b <= 0x39
             guard isLetter(k - 1) || isLetter(k + 1) else { continue }
+            // "!" after a word ends a sentence ("ivory!", "wow!!"); only inside one ("k!ng",
+            // "!vory") does it stand for a letter.
+            if b == UInt8(ascii: "!") && !isLetter(k + 1) { continue }
             if isDigit {
                 // Part of a longer number, or a count followed by a unit.
                 if (isDigitish(k - 1) && !isLetter(k - 1)) || (isDigitish(k + 1) && !isLetter(k + 1)) { continue }
@@ -466,10 +469,12 @@ struct VariantBuilder: Sendable {
         _ token: Range<Int>, _ text: NormalisedText, _ input: UnsafeBufferPointer<UInt8>, one: UInt8, dropSpreaders: Bool,
         intoCyrillic: Bool
     ) {
-        // Trailing punctuation ("1v0ry!") is not part of the word.
+        // Trailing punctuation ("1v0ry!") is not part of the word; a trailing "$" or "@" can be
+        // its last letter ("ng@").
         var upper = token.upperBound
         while upper > token.lowerBound, text.bytes[upper - 1] < 0x80,
-            !Normaliser.isASCIIWord(text.bytes[upper - 1]), text.bytes[upper - 1] != UInt8(ascii: "$")
+            !Normaliser.isASCIIWord(text.bytes[upper - 1]), text.bytes[upper - 1] != UInt8(ascii: "$"),
+            text.bytes[upper - 1] != UInt8(ascii: "@")
         {
             upper -= 1
         }
