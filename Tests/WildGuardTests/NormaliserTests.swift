@@ -320,6 +320,60 @@ struct DisguiseRuleTests {
         #expect(outcomes.count == 4, "\(outcomes)")
     }
 
+    /// `DisguiseFilter` spares most tokens the examination; it must never spare one the
+    /// examination would rewrite or note evidence on. Random tokens mix letters of many scripts
+    /// (Cyrillic and Greek among them, Greek Extended, Vietnamese, emoji, mathematical letters),
+    /// leet digits and symbols, and punctuation.
+    @Test func theFilterSparesOnlyTokensTheExaminationKeeps() {
+        let builder = VariantBuilder(table: .shared)
+        let normaliser = Normaliser(detectsEvasions: false)
+        let alphabet = ["a", "v", "r", "y", "k", "0", "1", "2", "4", "8", "!", "@", "$", "|", ".", ",", ":", "-", "(", "?",
+                        "é", "ạ", "ơ", "ñ", "ß", "і", "о", "ж", "α", "ο", "ἀ", "ϐ", "µ", "Ω", "ꙮ", "ᲀ", "𝐚", "𝛂", "🐘", "€",
+                        "象", "牙", "ก", "가", "ع", "٥", "ה", "क"]
+        var generator = SplitMix64(seed: 0xF117E5)
+        var spared = 0
+        var examined = 0
+        var outcomes = Set<String>()
+        for _ in 0..<6_000 {
+            let token = (0..<(1 + Int(generator.next() % 7))).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }.joined()
+            let text = NormalisedText()
+            normaliser.normalise(token, into: text)
+            let range = 0..<text.primaryEnd
+            guard !range.isEmpty, !text.bytes[range].contains(0x20) else { continue }
+            text.bytes.withUnsafeBufferPointer { bytes in
+                let rewrite = builder.examineScalars(range, text, bytes)
+                outcomes.insert("\(rewrite)")
+                let mayBeDisguised = builder.filter.mayBeDisguised(range, bytes)
+                if mayBeDisguised {
+                    examined += 1
+                } else {
+                    spared += 1
+                    #expect(rewrite == .keep, "\(token)")
+                    #expect(text.evidence.isEmpty, "\(token)")
+                }
+            }
+        }
+        #expect(spared > 1_000 && examined > 1_000, "spared \(spared), examined \(examined)")
+        #expect(outcomes.count == 4, "\(outcomes)")
+    }
+
+    /// Every Cyrillic or Greek letter of the basic plane makes a token worth examining.
+    @Test func theFilterExaminesEveryCyrillicOrGreekLetter() {
+        let builder = VariantBuilder(table: .shared)
+        var checked = 0
+        for value in UInt32(0x80)..<0x10000 {
+            guard let scalar = Unicode.Scalar(value), CharacterTable.shared.characterClass(of: value).contains(.cyrillicOrGreek)
+            else { continue }
+            let token = Array("a\(Character(scalar))".utf8)
+            token.withUnsafeBufferPointer { bytes in
+                let examined = builder.filter.mayBeDisguised(0..<bytes.count, bytes)
+                #expect(examined, "U+\(String(value, radix: 16))")
+            }
+            checked += 1
+        }
+        #expect(checked > 500)
+    }
+
     /// The disguise rule with the character table consulted for every character.
     private static func modelExamine(
         _ token: Range<Int>, _ text: NormalisedText, _ bytes: UnsafeBufferPointer<UInt8>, _ builder: VariantBuilder

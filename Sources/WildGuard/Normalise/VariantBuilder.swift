@@ -13,9 +13,12 @@ struct VariantBuilder: Sendable {
     /// Latin letters that look like a Russian letter, for Cyrillic words with Latin letters
     /// slipped in ("слoнoвoй" with Latin o): the Cyrillic letter's UTF-8 bytes.
     let cyrillicLookalikes: [UInt8: [UInt8]]
+    /// Spares most tokens the character-by-character examination.
+    let filter: DisguiseFilter
 
     init(table: CharacterTable) {
         self.table = table
+        filter = DisguiseFilter(table: table)
         var map: [UInt32: UInt8] = [:]
         var reverse: [UInt8: [UInt8]] = [:]
         for scalar in UInt32(0x0370)...UInt32(0x052F) {
@@ -110,7 +113,7 @@ struct VariantBuilder: Sendable {
                 } else {
                     if runStart >= 0, closeRun(&tokens, from: &runStart, bytes) { anyRewrite = true }
                     let rewrite: Rewrite =
-                        allLower ? .keep
+                        allLower || !filter.mayBeDisguised(token, bytes) ? .keep
                         : allASCII ? examineASCII(token, text, bytes) : examineScalars(token, text, bytes)
                     if case .keep = rewrite {} else {
                         anyRewrite = true
@@ -290,19 +293,16 @@ struct VariantBuilder: Sendable {
             }
             return true
         }
-        var count = 0
-        var letter = false
-        var trailingPunctuation = true
-        scalars(token, bytes) { _, _, scalar in
-            count += 1
-            if count == 1 {
-                let cls = table.characterClass(of: scalar)
-                letter = cls.contains(.word) && cls.contains(.spaced) && !cls.contains(.digit)
-            } else if scalar >= 0x80 || Normaliser.isASCIIWord(UInt8(truncatingIfNeeded: scalar)) {
-                trailingPunctuation = false
-            }
+        // A letter of a script written with spaces, then nothing but ASCII punctuation: the
+        // first other character ends the look (most tokens are words of several letters).
+        let cls = table.characterClass(of: Normaliser.decodeValid(bytes, at: token.lowerBound))
+        guard cls.contains(.word) && cls.contains(.spaced) && !cls.contains(.digit) else { return false }
+        var k = token.lowerBound + Normaliser.sequenceLength(first)
+        while k < token.upperBound {
+            if bytes[k] >= 0x80 || Normaliser.isASCIIWord(bytes[k]) { return false }
+            k += 1
         }
-        return letter && (count == 1 || trailingPunctuation)
+        return true
     }
 
     private func isHangul(_ token: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
