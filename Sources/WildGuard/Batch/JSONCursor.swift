@@ -166,6 +166,17 @@ struct JSONCursor {
             return
         }
         if value < 10 { byte(UInt8(ascii: "0") + UInt8(value)); return }
+        // Spans and whole scores are short: up to three digits without a loop.
+        if value < 1_000 {
+            let digits = value < 100 ? 2 : 3
+            guard room(digits) else { return }
+            let zero = UInt8(ascii: "0")
+            position[digits - 1] = zero + UInt8(truncatingIfNeeded: value % 10)
+            position[digits - 2] = zero + UInt8(truncatingIfNeeded: value / 10 % 10)
+            if digits == 3 { position[0] = zero + UInt8(truncatingIfNeeded: value / 100) }
+            position += digits
+            return
+        }
         var digits = 0
         var n = value
         while n > 0 { digits += 1; n /= 10 }
