@@ -70,8 +70,8 @@ struct DevelopmentSetTests {
 
 /// The held-out set (Tests/Fixtures/holdout.jsonl) was written independently of the engine and
 /// of the development set, to estimate how the screen does on text it was not tuned on. Taxonomy
-/// 2026.11.1 used its misses to find classes of gaps, so its floors now sit just under what it
-/// scores (0.929, 98.3%, 0.98%): a change that loses ground on it fails.
+/// 2026.11.1 used its misses to find classes of gaps, so its floors sit just under what it
+/// scores (2026.11.2: 0.949, 99.6%, 0.33%): a change that loses ground on it fails.
 @Suite("Held-out set")
 struct HeldOutSetTests {
     static let items = DevelopmentSetTests.load("holdout.jsonl")
@@ -82,8 +82,8 @@ struct HeldOutSetTests {
         #expect(Self.items.count >= 500)
         var report = EvaluationReport()
         for (item, decision) in zip(Self.items, decisions) { report.add(label: item.label, predicted: decision.action.rawValue) }
-        #expect(report.macroF1 >= 0.91, "macro-F1 \(report.macroF1)")
-        #expect(report.blockFlaggedRate >= 0.97, "block flagged \(report.blockFlaggedRate)")
-        #expect(report.benignBlockedRate <= 0.015, "benign blocked \(report.benignBlockedRate)")
+        #expect(report.macroF1 >= 0.93, "macro-F1 \(report.macroF1)")
+        #expect(report.blockFlaggedRate >= 0.98, "block flagged \(report.blockFlaggedRate)")
+        #expect(report.benignBlockedRate <= 0.01, "benign blocked \(report.benignBlockedRate)")
     }
 }
