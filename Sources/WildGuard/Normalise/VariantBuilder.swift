@@ -91,14 +91,40 @@ struct VariantBuilder: Sendable {
             tokens.removeAll(keepingCapacity: true)
             swap(&tokens, &text.tokens)
         }
+        // Most listings hide nothing: a first reading stops at the first disguised word and
+        // keeps no token. Only when it finds one are the tokens read again and kept, with the
+        // evidence the first reading noted dropped, since the second notes it again.
+        let evidenceCount = text.evidence.count
+        guard readTokens(text, end: end, keeping: false, &tokens).anyRewrite else { return }
+        text.evidence.removeSubrange(evidenceCount...)
+        let hasOne = readTokens(text, end: end, keeping: true, &tokens).hasOne
+        appendCopy(tokens, text, input, one: UInt8(ascii: "i"))
+        if hasOne { appendCopy(tokens, text, input, one: UInt8(ascii: "l")) }
+    }
+
+    /// A run of one-letter tokens being read ("i v o r y"): its first token, its length and,
+    /// when tokens are kept, where it starts among them.
+    private struct LetterRun {
+        var first: Range<Int> = 0..<0
+        var count = 0
+        var start = 0
+    }
+
+    /// Reads the tokens of the primary segment and decides what to do with each; with
+    /// `keeping`, appends them to `tokens` (runs of spread-out letters marked to be joined),
+    /// else stops at the first one that needs a rewrite. Returns whether one does, and whether
+    /// a decoded word holds a "1".
+    private func readTokens(
+        _ text: NormalisedText, end: Int, keeping: Bool, _ tokens: inout [Token]
+    ) -> (anyRewrite: Bool, hasOne: Bool) {
         var anyRewrite = false
         var hasOne = false
-        var runStart = -1
+        var run = LetterRun()
         // Word boundaries read through a raw buffer: indexing the text object's array byte by
         // byte pays an exclusivity check per byte. Nothing appends to the text in this loop.
         // (No local function closes over this state either: captured variables are boxed and
         // checked at run time on every access.)
-        text.bytes.withUnsafeBufferPointer { bytes in
+        return text.bytes.withUnsafeBufferPointer { bytes in
             var i = 0
             while i < end {
                 while i < end && bytes[i] == 0x20 { i += 1 }
@@ -108,26 +134,29 @@ struct VariantBuilder: Sendable {
                 let (j, allLower, allASCII) = Self.scanToken(from: i, to: end, bytes)
                 let token = i..<j
                 if isSingleLetter(token, bytes) {
-                    if runStart < 0 { runStart = tokens.count }
-                    tokens.append(Token(range: token, rewrite: .keep))
+                    if run.count == 0 { run = LetterRun(first: token, count: 0, start: tokens.count) }
+                    run.count += 1
+                    if keeping { tokens.append(Token(range: token, rewrite: .keep)) }
                 } else {
-                    if runStart >= 0, closeRun(&tokens, from: &runStart, bytes) { anyRewrite = true }
+                    if closeRun(&run, &tokens, keeping: keeping, bytes) {
+                        anyRewrite = true
+                        if !keeping { return (true, false) }
+                    }
                     let rewrite: Rewrite =
                         allLower || !filter.mayBeDisguised(token, bytes) ? .keep
                         : allASCII ? examineASCII(token, text, bytes) : examineScalars(token, text, bytes)
                     if case .keep = rewrite {} else {
                         anyRewrite = true
+                        if !keeping { return (true, false) }
                         if case .decode = rewrite, bytes[token].contains(UInt8(ascii: "1")) { hasOne = true }
                     }
-                    tokens.append(Token(range: token, rewrite: rewrite))
+                    if keeping { tokens.append(Token(range: token, rewrite: rewrite)) }
                 }
                 i = j
             }
-            if closeRun(&tokens, from: &runStart, bytes) { anyRewrite = true }
+            if closeRun(&run, &tokens, keeping: keeping, bytes) { anyRewrite = true }
+            return (anyRewrite, hasOne)
         }
-        guard anyRewrite else { return }
-        appendCopy(tokens, text, input, one: UInt8(ascii: "i"))
-        if hasOne { appendCopy(tokens, text, input, one: UInt8(ascii: "l")) }
     }
 
     /// Where the token that starts at `start` ends (the next space, or `end`), and whether all
@@ -170,16 +199,18 @@ struct VariantBuilder: Sendable {
         return (j, lowerSoFar, bits < 0x80)
     }
 
-    /// Ends the run of one-letter tokens that starts at `runStart` (if any): a run long enough
-    /// is a spread-out word, and its tokens are marked to be joined. Returns whether it was.
-    private func closeRun(_ tokens: inout [Token], from runStart: inout Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        defer { runStart = -1 }
-        guard runStart >= 0 else { return false }
+    /// Ends the run of one-letter tokens (if any): a run long enough is a spread-out word, and
+    /// its tokens (when kept) are marked to be joined. Returns whether it was.
+    private func closeRun(_ run: inout LetterRun, _ tokens: inout [Token], keeping: Bool, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        defer { run.count = 0 }
+        guard run.count > 0 else { return false }
         // Korean has one-syllable words ("소 뿔 빗"), but a two-noun name spread out is short
         // ("상 아"): two syllables make a run; what they join into still has to match.
-        let needed = isHangul(tokens[runStart].range, bytes) ? 2 : 3
-        guard tokens.count - runStart >= needed else { return false }
-        for k in runStart..<tokens.count { tokens[k].rewrite = .join }
+        let needed = isHangul(run.first, bytes) ? 2 : 3
+        guard run.count >= needed else { return false }
+        if keeping {
+            for k in run.start..<tokens.count { tokens[k].rewrite = .join }
+        }
         return true
     }
 
