@@ -4,6 +4,10 @@
 # "update", rewrites those thresholds from this run.
 set -euo pipefail
 cd "$(dirname "$0")/../Benchmarks"
+# SwiftPM keeps the build plan of this package when a source file is added to the root package it
+# depends on by path, and the build then fails with "cannot find ... in scope": drop the plan so
+# that the package graph is read again (a few seconds).
+rm -f .build/release.yaml .build/debug.yaml
 case "${1:-run}" in
   run) swift package benchmark --no-progress ;;
   check) swift package benchmark thresholds check --no-progress ;;

@@ -18,6 +18,9 @@ command -v valgrind >/dev/null || { echo "instructions.sh: valgrind is needed (a
 stages=(normalise match classify endToEnd)
 listings=1000
 
+# SwiftPM keeps the build plan of Benchmarks/ when a source file is added to the root package it
+# depends on by path ("cannot find ... in scope"): drop it so that the package graph is read again.
+rm -f Benchmarks/.build/release.yaml
 # The build's output is shown only when it fails, so that a failed build does not end the script silently.
 build_log="$(mktemp)"
 (cd Benchmarks && swift build -c release --product InstructionCount >"$build_log" 2>&1) \

@@ -63,6 +63,23 @@ struct PatternAnalysisTests {
         #expect(PatternAnalysis(pattern).atomOffset == nil)
     }
 
+    @Test("knows the bytes before an unbounded atom when they are plain", arguments: [
+        ("\\d[\\d.,]* ?(?:usd|eur)", "0123456789., "),
+        ("[\\d ]+kg", "0123456789 "),
+        ("(?<![a-z])\\d+(?:[.,]\\d+)? ?(?:grams?|gr)(?![a-z])", "0123456789., "),
+        ("(?:\\d+|#)-?tusk", "0123456789#-"),
+    ])
+    func prefixBytes(pattern: String, bytes: String) {
+        #expect(PatternAnalysis(pattern).prefixBytes == Set(bytes.utf8))
+    }
+
+    @Test("does not claim the bytes before an atom when letters or other characters can come there", arguments: [
+        "a+bcd", "(?:x|y)*ivory", "\\w+ivory", ".*ivory", "\\s*ivory", "é+ivory", "\\d+\\W?ivory",
+    ])
+    func noPrefixBytes(pattern: String) {
+        #expect(PatternAnalysis(pattern).prefixBytes == nil)
+    }
+
     /// Where the first and the last occurrences of any of `atoms` start in `text`, found naively.
     static func occurrences(of atoms: [[UInt8]], in text: [UInt8]) -> (first: Int, last: Int)? {
         var found: (first: Int, last: Int)?
@@ -149,6 +166,7 @@ struct PatternAnalysisTests {
         }
         let alphabet = ["a", "b", "c", "x", "é", "象", "1", "23", "5", "78", "9", ".", ",", " ", "ab", "x1"].map { Array($0.utf8) }
         var checked = 0
+        var prefixBounded = 0
         for _ in 0..<1_500 {
             let pattern = (0..<(1 + next(5))).map { _ in element(0) }.joined()
             let analysis = PatternAnalysis(pattern)
@@ -170,8 +188,16 @@ struct PatternAnalysisTests {
                 }
                 if let atom {
                     // A search bounded on both sides: from the bound before the first atom (when
-                    // there is one) to the start of the last.
-                    let start = analysis.atomOffset.map { max(0, atom.first - $0) } ?? 0
+                    // there is one: a number of bytes, or the run of the bytes that can come
+                    // before the atom) to the start of the last.
+                    var start = 0
+                    if let offset = analysis.atomOffset {
+                        start = max(0, atom.first - offset)
+                    } else if let prefix = analysis.prefixBytes {
+                        start = atom.first
+                        while start > 0 && prefix.contains(text[start - 1]) { start -= 1 }
+                        if start > 0 { prefixBounded += 1 }
+                    }
                     let bounded = Self.matches(regex, text, from: start, startLimit: atom.last).filter { !$0.isEmpty }
                     #expect(bounded == all, "\(shown)")
                 }
@@ -179,6 +205,47 @@ struct PatternAnalysisTests {
             }
         }
         #expect(checked > 15_000)
+        // Searches that started after the beginning thanks to the bytes before the atom.
+        #expect(prefixBounded > 100, "\(prefixBounded)")
+    }
+
+    /// Random patterns whose atom follows unbounded runs of digits and punctuation (as prices
+    /// and weights are written): the search starts where the run of those bytes before the first
+    /// atom starts, and finds the same matches as one from the start.
+    @Test func randomPlainPrefixesBoundTheSearch() throws {
+        var seed: UInt64 = 0x9E1F_1A7E
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let plain = ["\\d", "[0-9]", "[.,]", "[\\d.]", " ", "\\.", "-", "(?:\\d+|#)", "(?:[.,]\\d+)", "(?:1|23)"]
+        let atoms = ["usd", "kg", "x", "ab"]
+        let tails = ["", "", "(?![a-z])", "\\d?", "[a-c]", "(?:kg|x)?"]
+        let alphabet = ["1", "23", "5", ".", ",", " ", "-", "#", "usd", "kg", "x", "ab", "a", "é", "象"].map { Array($0.utf8) }
+        var bounded = 0
+        var checked = 0
+        for _ in 0..<600 {
+            let prefix = (0..<(1 + next(3))).map { _ in plain[next(plain.count)] + ["", "?", "*", "+", "{1,2}"][next(5)] }.joined()
+            let pattern = prefix + atoms[next(atoms.count)] + tails[next(tails.count)]
+            let analysis = PatternAnalysis(pattern)
+            let atomTexts = try #require(analysis.atoms, "\(pattern)").map { Array($0.utf8) }
+            let regex = try CompiledRegex(pattern)
+            guard analysis.atomOffset == nil else { continue }
+            // An atom that can follow a letter ("x" in "5xx" for "\\d+x(?:kg|x)?") has no plain prefix.
+            guard let prefixBytes = analysis.prefixBytes else { continue }
+            for _ in 0..<30 {
+                let text = (0..<(1 + next(16))).flatMap { _ in alphabet[next(alphabet.count)] }
+                guard let atom = Self.occurrences(of: atomTexts, in: text) else { continue }
+                var start = atom.first
+                while start > 0 && prefixBytes.contains(text[start - 1]) { start -= 1 }
+                let all = Self.matches(regex, text, from: 0)
+                #expect(Self.matches(regex, text, from: start, startLimit: atom.last) == all,
+                        "\(pattern) in \(String(decoding: text, as: UTF8.self))")
+                if start > 0 { bounded += 1 }
+                checked += 1
+            }
+        }
+        #expect(checked > 3_000 && bounded > 1_000, "checked \(checked), bounded \(bounded)")
     }
 
     @Test("flags nested unbounded repeats", arguments: ["(a+)+", "(?:x*y)*", "(\\w+\\s?)+"])
@@ -268,7 +335,7 @@ struct MatcherTests {
                     }
                     for (r, atom) in firstAtom.enumerated() where atom != .max {
                         let rule = matcher.regexes[r]
-                        let start = rule.searchStart(firstAtom: atom)
+                        let start = rule.searchStart(firstAtom: atom, in: buffer)
                         if start == 0 { skipped += 1 }
                         if lastAtom[r] < buffer.count - 1 { limited += 1 }
                         func matches(from position: Int, startLimit: Int?) -> [Range<Int>] {

@@ -34,11 +34,19 @@ final class Matcher: Sendable {
         /// The most bytes a match has before its atom (`PatternAnalysis.atomOffset`), or -1 when
         /// that is not bounded.
         var atomOffset: Int32
+        /// The bytes a match can have before its atom (`PatternAnalysis.prefixBytes`), for a
+        /// pattern whose `atomOffset` is unbounded.
+        var prefix: ByteSet?
 
         /// Where a search for this pattern can start, given where its first atom starts in the
         /// text: no match starts earlier, so the result is the same as from the beginning.
-        func searchStart(firstAtom: Int) -> Int {
-            atomOffset < 0 ? 0 : max(0, firstAtom - Int(atomOffset))
+        func searchStart(firstAtom: Int, in text: UnsafeBufferPointer<UInt8>) -> Int {
+            if atomOffset >= 0 { return max(0, firstAtom - Int(atomOffset)) }
+            guard let prefix else { return 0 }
+            // The start of the run of prefix bytes that ends at the atom.
+            var start = min(firstAtom, text.count)
+            while start > 0 && prefix.contains(text[start - 1]) { start -= 1 }
+            return start
         }
     }
 
@@ -138,7 +146,7 @@ final class Matcher: Sendable {
         found: inout MatchScratch.Found
     ) {
         let rule = regexes[r]
-        var position = rule.searchStart(firstAtom: found.firstAtomStart(r))
+        var position = rule.searchStart(firstAtom: found.firstAtomStart(r), in: buffer)
         let startLimit = found.lastAtomStart(r)
         while position <= startLimit {
             switch rule.regex.firstMatch(in: buffer, from: position, startLimit: startLimit, scratch: scratch.regex) {
@@ -162,7 +170,7 @@ final class Matcher: Sendable {
         for r in found.candidates where regexes[Int(r)].isUnless {
             let rule = regexes[Int(r)]
             guard found.hits.contains(where: { $0.entry == rule.entry }) else { continue }
-            var position = rule.searchStart(firstAtom: found.firstAtomStart(Int(r)))
+            var position = rule.searchStart(firstAtom: found.firstAtomStart(Int(r)), in: buffer)
             let startLimit = found.lastAtomStart(Int(r))
             matching: while position <= startLimit {
                 switch rule.regex.firstMatch(in: buffer, from: position, startLimit: startLimit, scratch: scratch.regex) {

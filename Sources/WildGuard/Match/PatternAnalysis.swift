@@ -12,6 +12,11 @@ struct PatternAnalysis: Sendable, Equatable {
     /// bounded. A match therefore starts no earlier than this before the first atom in the text,
     /// and the search can start there instead of at the beginning.
     var atomOffset: Int?
+    /// The bytes a match can have before the atom it contains, when they are few and plain (ASCII
+    /// digits, punctuation and spaces, as in `\d[\d.,]* ?usd`); nil otherwise. Even when
+    /// `atomOffset` is unbounded, a match then starts inside the run of these bytes that ends
+    /// where the first atom in the text starts.
+    var prefixBytes: Set<UInt8>?
     /// A group with an unbounded quantifier inside, itself repeated without bound: `(a+)+`.
     var hasNestedQuantifier: Bool
 
@@ -20,6 +25,7 @@ struct PatternAnalysis: Sendable, Equatable {
         let result = parser.alternation()
         atoms = result.atoms.map { $0.map { $0.lowercased() } }
         atomOffset = result.atoms == nil ? nil : result.atomOffset
+        prefixBytes = result.atoms == nil ? nil : result.prefixBytes
         hasNestedQuantifier = parser.nestedQuantifier
     }
 
@@ -28,6 +34,10 @@ struct PatternAnalysis: Sendable, Equatable {
         var unbounded: Bool
         /// The most bytes before the atoms in a match (nil: unbounded or unknown).
         var atomOffset: Int? = nil
+        /// What a match can have before the atoms (nil: other characters, or unknown).
+        var prefixBytes: Set<UInt8>? = nil
+        /// Every byte a match can have, when all are plain (see `prefixBytes`; nil otherwise).
+        var allBytes: Set<UInt8>? = nil
         /// The most bytes a match of the whole (nil: unbounded).
         var width: Int? = nil
         /// Every text a match can have, when that is a small finite set (`(?:g|gr|grs)`).
@@ -58,10 +68,39 @@ struct PatternAnalysis: Sendable, Equatable {
         var bytes: [UInt8]
         var offset: Int?
         var literal: Bool
+        /// The bytes a match can have before it (see `prefixBytes`; nil: others too).
+        var before: Set<UInt8>?
     }
 
     /// The most strings a run or an exact set holds: beyond it the prefilter gets too many literals.
     private static let setLimit = 64
+
+    /// Both sets of bytes; nil (unknown) wins.
+    private static func union(_ a: Set<UInt8>?, _ b: Set<UInt8>?) -> Set<UInt8>? {
+        guard let a, let b else { return nil }
+        return a.union(b)
+    }
+
+    /// The bytes of `choices` when all are ASCII digits, punctuation, spaces or symbols, else nil.
+    /// Letters are left out: a caseless match of a letter can be another character ("k" matches
+    /// the Kelvin sign), and so can anything outside ASCII.
+    private static func plainBytes(_ choices: [Choice]) -> Set<UInt8>? {
+        var bytes = Set<UInt8>()
+        for choice in choices {
+            guard let plain = plainBytes(choice.bytes[...]) else { return nil }
+            bytes.formUnion(plain)
+        }
+        return bytes
+    }
+
+    private static func plainBytes(_ text: ArraySlice<UInt8>) -> Set<UInt8>? {
+        var bytes = Set<UInt8>()
+        for b in text {
+            guard b >= 0x20 && b < 0x7F && !((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) else { return nil }
+            bytes.insert(b)
+        }
+        return bytes
+    }
 
     /// The larger of two bounds; nil (unbounded) wins.
     private static func maximum(_ a: Int?, _ b: Int?) -> Int? {
@@ -80,7 +119,9 @@ struct PatternAnalysis: Sendable, Equatable {
     /// string that ends with a shorter one is dropped); when that is too many, the choices alone
     /// (starting `offsetAlone` bytes into the match); when still too many, nothing.
     /// `joined` says whether the run went on (its strings only grew) or started again.
-    private static func extend(_ run: [Piece], with choices: [Choice], offsetAlone: Int?) -> (run: [Piece], joined: Bool) {
+    private static func extend(
+        _ run: [Piece], with choices: [Choice], offsetAlone: Int?, beforeAlone: Set<UInt8>?
+    ) -> (run: [Piece], joined: Bool) {
         // One string and one more character, the common case: nothing to drop.
         if run.count == 1, choices.count == 1 {
             var one = run
@@ -89,12 +130,14 @@ struct PatternAnalysis: Sendable, Equatable {
             return (one, true)
         }
         if run.count * choices.count <= setLimit * 8, let joined = minimised(run.flatMap { piece in
-            choices.map { Piece(bytes: piece.bytes + $0.bytes, offset: piece.offset, literal: piece.literal || $0.literal) }
+            choices.map {
+                Piece(bytes: piece.bytes + $0.bytes, offset: piece.offset, literal: piece.literal || $0.literal, before: piece.before)
+            }
         }, suffixesOnly: true) {
             return (joined, true)
         }
-        let alone = choices.map { Piece(bytes: $0.bytes, offset: offsetAlone, literal: $0.literal) }
-        return (minimised(alone, suffixesOnly: true) ?? [Piece(bytes: [], offset: nil, literal: false)], false)
+        let alone = choices.map { Piece(bytes: $0.bytes, offset: offsetAlone, literal: $0.literal, before: beforeAlone) }
+        return (minimised(alone, suffixesOnly: true) ?? [Piece(bytes: [], offset: nil, literal: false, before: nil)], false)
     }
 
     /// `pieces` without those that contain a shorter one (`suffixesOnly`: that end with one), or
@@ -110,6 +153,7 @@ struct PatternAnalysis: Sendable, Equatable {
             for k in kept.indices {
                 guard let into = position(of: kept[k].bytes, in: piece.bytes, suffixOnly: suffixesOnly) else { continue }
                 kept[k].offset = maximum(kept[k].offset, add(piece.offset, into))
+                kept[k].before = union(kept[k].before, union(piece.before, plainBytes(piece.bytes[..<into])))
                 contained = true
                 break
             }
@@ -198,12 +242,18 @@ struct PatternAnalysis: Sendable, Equatable {
             exact = exact.map { Array(Set($0)).sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) } }
             var union: [String] = []
             var offset: Int? = 0
+            var prefix: Set<UInt8>? = []
+            let all = branches.reduce([] as Set<UInt8>?) { PatternAnalysis.union($0, $1.allBytes) }
             for branch in branches {
-                guard let atoms = branch.atoms else { return Result(atoms: nil, unbounded: unbounded, width: width, exact: exact) }
+                guard let atoms = branch.atoms else {
+                    return Result(atoms: nil, unbounded: unbounded, allBytes: all, width: width, exact: exact)
+                }
                 union.append(contentsOf: atoms)
                 if let o = branch.atomOffset, let current = offset { offset = max(current, o) } else { offset = nil }
+                prefix = PatternAnalysis.union(prefix, branch.prefixBytes)
             }
-            return Result(atoms: Array(Set(union)).sorted(), unbounded: unbounded, atomOffset: offset, width: width, exact: exact)
+            return Result(atoms: Array(Set(union)).sorted(), unbounded: unbounded, atomOffset: offset, prefixBytes: prefix,
+                          allBytes: all, width: width, exact: exact)
         }
 
         private static func score(_ atoms: [String]) -> (Int, Int) {
@@ -213,34 +263,43 @@ struct PatternAnalysis: Sendable, Equatable {
         mutating func sequence() -> Result {
             var best: [String]?
             var bestOffset: Int?
+            var bestPrefix: Set<UInt8>?
+            // The bytes the elements read so far can match, while all are plain (see
+            // `prefixBytes`).
+            var bytesSoFar: Set<UInt8>? = []
             // Bytes a match can have before the current element.
             var width: Int? = 0
             var unbounded = false
             // What the text of a match ends with at the current position: one of these strings.
-            var run = [Piece(bytes: [], offset: 0, literal: false)]
+            var run = [Piece(bytes: [], offset: 0, literal: false, before: [])]
             // Every text the sequence so far can match, while that is a small finite set.
             var exact: [Choice]? = [Choice("", literal: false)]
-            func consider(_ candidates: [Piece]) {
-                guard !candidates.isEmpty, !candidates.contains(where: { $0.bytes.isEmpty || !$0.literal }) else { return }
+            @discardableResult
+            func consider(_ candidates: [Piece]) -> Bool {
+                guard !candidates.isEmpty, !candidates.contains(where: { $0.bytes.isEmpty || !$0.literal }) else { return false }
                 // Dropping strings that contain others leaves the shortest: a set whose shortest
                 // string is shorter than the best one's cannot win.
                 let shortest = candidates.map(\.bytes.count).min() ?? 0
-                if let current = best, shortest < Self.score(current).0 { return }
+                if let current = best, shortest < Self.score(current).0 { return false }
                 guard let pieces = PatternAnalysis.minimised(candidates, suffixesOnly: false),
                     !pieces.contains(where: { !$0.literal })
-                else { return }
+                else { return false }
                 let atoms = pieces.map { String(decoding: $0.bytes, as: UTF8.self) }
-                if let current = best, Self.score(current) >= Self.score(atoms) { return }
+                if let current = best, Self.score(current) >= Self.score(atoms) { return false }
                 best = atoms
                 bestOffset = pieces.reduce(0 as Int?) { PatternAnalysis.maximum($0, $1.offset) }
+                bestPrefix = pieces.reduce([] as Set<UInt8>?) { PatternAnalysis.union($0, $1.before) }
+                return true
             }
             // A run is weighed when it ends (its strings only grow while it goes on).
             func restart() {
                 consider(run)
-                run = [Piece(bytes: [], offset: width, literal: false)]
+                run = [Piece(bytes: [], offset: width, literal: false, before: bytesSoFar)]
             }
             /// An element that matches one of `choices` (small and finite), repeated as `q` allows.
             func element(_ choices: [Choice], _ q: Quantifier?, elementWidth: Int?) {
+                let bytesBefore = bytesSoFar
+                bytesSoFar = PatternAnalysis.union(bytesSoFar, PatternAnalysis.plainBytes(choices))
                 let before = width
                 width = PatternAnalysis.add(width, PatternAnalysis.repeated(elementWidth, q))
                 if let q, q.unbounded { unbounded = true }
@@ -248,16 +307,20 @@ struct PatternAnalysis: Sendable, Equatable {
                 let optional = q?.allowsZero == true && q?.repeats == false
                 if once || optional {
                     let options = optional ? choices + [Choice("", literal: false)] : choices
-                    let next = PatternAnalysis.extend(run, with: options, offsetAlone: before)
+                    let next = PatternAnalysis.extend(run, with: options, offsetAlone: before, beforeAlone: bytesBefore)
                     if !next.joined { consider(run) }
                     run = next.run
                     exact = exact.flatMap { PatternAnalysis.product($0, options) }
                 } else if let q, !q.allowsZero {
                     // Repeated: the first repetition follows what came before, the last one
                     // precedes what comes next.
-                    consider(PatternAnalysis.extend(run, with: choices, offsetAlone: before).run)
+                    consider(PatternAnalysis.extend(run, with: choices, offsetAlone: before, beforeAlone: bytesBefore).run)
                     let lastStart = q.most.flatMap { PatternAnalysis.add(before, PatternAnalysis.repeated(elementWidth, $0 - 1)) }
-                    run = PatternAnalysis.extend([Piece(bytes: [], offset: lastStart, literal: false)], with: choices, offsetAlone: lastStart).run
+                    // Earlier repetitions come before the last one.
+                    run = PatternAnalysis.extend(
+                        [Piece(bytes: [], offset: lastStart, literal: false, before: bytesSoFar)], with: choices,
+                        offsetAlone: lastStart, beforeAlone: bytesSoFar
+                    ).run
                     exact = nil
                 } else {
                     restart()
@@ -265,10 +328,12 @@ struct PatternAnalysis: Sendable, Equatable {
                 }
             }
             /// An element the prefilter cannot spell out (`.`, `\w`, a large class, a group with
-            /// no small set of texts).
-            func opaque(_ q: Quantifier?, elementWidth: Int?) {
+            /// no small set of texts), whose bytes are `bytes` when known and plain.
+            func opaque(_ q: Quantifier?, elementWidth: Int?, bytes: Set<UInt8>? = nil) {
                 if q?.unbounded == true { unbounded = true }
                 width = PatternAnalysis.add(width, PatternAnalysis.repeated(elementWidth, q))
+                // The next run starts after it.
+                bytesSoFar = PatternAnalysis.union(bytesSoFar, bytes)
                 restart()
                 exact = nil
             }
@@ -327,14 +392,19 @@ struct PatternAnalysis: Sendable, Equatable {
                         continue
                     }
                     if q?.allowsZero != true {
+                        // The group's atoms: what comes before the group, and before them inside it.
+                        let inside = PatternAnalysis.union(bytesSoFar, group.inner.prefixBytes)
                         consider(group.inner.atoms.map { atoms in
-                            atoms.map { Piece(bytes: Array($0.utf8), offset: PatternAnalysis.add(before, group.inner.atomOffset), literal: true) }
+                            atoms.map {
+                                Piece(bytes: Array($0.utf8), offset: PatternAnalysis.add(before, group.inner.atomOffset), literal: true,
+                                      before: inside)
+                            }
                         } ?? [])
                     }
                     if let texts = group.inner.exact {
                         element(texts, q, elementWidth: group.inner.width)
                     } else {
-                        opaque(q, elementWidth: group.inner.width)
+                        opaque(q, elementWidth: group.inner.width, bytes: group.inner.allBytes)
                     }
                 default:
                     i += 1
@@ -342,8 +412,8 @@ struct PatternAnalysis: Sendable, Equatable {
                 }
             }
             consider(run)
-            return Result(atoms: best, unbounded: unbounded, atomOffset: best == nil ? nil : bestOffset, width: width,
-                          exact: exact)
+            return Result(atoms: best, unbounded: unbounded, atomOffset: best == nil ? nil : bestOffset,
+                          prefixBytes: best == nil ? nil : bestPrefix, allBytes: bytesSoFar, width: width, exact: exact)
         }
 
         private static let digits = (0...9).map { Choice(String($0), literal: false) }
