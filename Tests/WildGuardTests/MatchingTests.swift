@@ -70,7 +70,7 @@ struct PatternAnalysisTests {
         ("(?:\\d+|#)-?tusk", "0123456789#-"),
     ])
     func prefixBytes(pattern: String, bytes: String) {
-        #expect(PatternAnalysis(pattern).prefixBytes == Set(bytes.utf8))
+        #expect(PatternAnalysis(pattern).prefixBytes == ByteSet(bytes.utf8))
     }
 
     @Test("does not claim the bytes before an atom when letters or other characters can come there", arguments: [

@@ -3,8 +3,19 @@ struct ByteSet: Sendable, Equatable {
     private var low: (UInt64, UInt64) = (0, 0)
     private var high: (UInt64, UInt64) = (0, 0)
 
+    init() {}
+
     init<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
         for b in bytes { insert(b) }
+    }
+
+    func union(_ other: ByteSet) -> ByteSet {
+        var both = self
+        both.low.0 |= other.low.0
+        both.low.1 |= other.low.1
+        both.high.0 |= other.high.0
+        both.high.1 |= other.high.1
+        return both
     }
 
     mutating func insert(_ b: UInt8) {

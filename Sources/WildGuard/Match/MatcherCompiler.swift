@@ -229,7 +229,7 @@ struct MatcherCompiler {
         }
         regexes.append(.init(regex: regex, entry: index, isUnless: isUnless,
                              atomOffset: analysis.atomOffset.map { Int32(clamping: $0) } ?? -1,
-                             prefix: analysis.prefixBytes.map(ByteSet.init)))
+                             prefix: analysis.prefixBytes))
         let r = Int32(regexes.count - 1)
         // In a fixed order: literal ids follow the order literals are added, and the export
         // (and the order of hits ending at the same byte) follows the ids.

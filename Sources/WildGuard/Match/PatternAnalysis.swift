@@ -16,7 +16,7 @@ struct PatternAnalysis: Sendable, Equatable {
     /// digits, punctuation and spaces, as in `\d[\d.,]* ?usd`); nil otherwise. Even when
     /// `atomOffset` is unbounded, a match then starts inside the run of these bytes that ends
     /// where the first atom in the text starts.
-    var prefixBytes: Set<UInt8>?
+    var prefixBytes: ByteSet?
     /// A group with an unbounded quantifier inside, itself repeated without bound: `(a+)+`.
     var hasNestedQuantifier: Bool
 
@@ -35,9 +35,9 @@ struct PatternAnalysis: Sendable, Equatable {
         /// The most bytes before the atoms in a match (nil: unbounded or unknown).
         var atomOffset: Int? = nil
         /// What a match can have before the atoms (nil: other characters, or unknown).
-        var prefixBytes: Set<UInt8>? = nil
+        var prefixBytes: ByteSet? = nil
         /// Every byte a match can have, when all are plain (see `prefixBytes`; nil otherwise).
-        var allBytes: Set<UInt8>? = nil
+        var allBytes: ByteSet? = nil
         /// The most bytes a match of the whole (nil: unbounded).
         var width: Int? = nil
         /// Every text a match can have, when that is a small finite set (`(?:g|gr|grs)`).
@@ -69,14 +69,14 @@ struct PatternAnalysis: Sendable, Equatable {
         var offset: Int?
         var literal: Bool
         /// The bytes a match can have before it (see `prefixBytes`; nil: others too).
-        var before: Set<UInt8>?
+        var before: ByteSet?
     }
 
     /// The most strings a run or an exact set holds: beyond it the prefilter gets too many literals.
     private static let setLimit = 64
 
     /// Both sets of bytes; nil (unknown) wins.
-    private static func union(_ a: Set<UInt8>?, _ b: Set<UInt8>?) -> Set<UInt8>? {
+    private static func union(_ a: ByteSet?, _ b: ByteSet?) -> ByteSet? {
         guard let a, let b else { return nil }
         return a.union(b)
     }
@@ -84,17 +84,17 @@ struct PatternAnalysis: Sendable, Equatable {
     /// The bytes of `choices` when all are ASCII digits, punctuation, spaces or symbols, else nil.
     /// Letters are left out: a caseless match of a letter can be another character ("k" matches
     /// the Kelvin sign), and so can anything outside ASCII.
-    private static func plainBytes(_ choices: [Choice]) -> Set<UInt8>? {
-        var bytes = Set<UInt8>()
+    private static func plainBytes(_ choices: [Choice]) -> ByteSet? {
+        var bytes = ByteSet()
         for choice in choices {
             guard let plain = plainBytes(choice.bytes[...]) else { return nil }
-            bytes.formUnion(plain)
+            bytes = bytes.union(plain)
         }
         return bytes
     }
 
-    private static func plainBytes(_ text: ArraySlice<UInt8>) -> Set<UInt8>? {
-        var bytes = Set<UInt8>()
+    private static func plainBytes(_ text: ArraySlice<UInt8>) -> ByteSet? {
+        var bytes = ByteSet()
         for b in text {
             guard b >= 0x20 && b < 0x7F && !((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) else { return nil }
             bytes.insert(b)
@@ -120,7 +120,7 @@ struct PatternAnalysis: Sendable, Equatable {
     /// (starting `offsetAlone` bytes into the match); when still too many, nothing.
     /// `joined` says whether the run went on (its strings only grew) or started again.
     private static func extend(
-        _ run: [Piece], with choices: [Choice], offsetAlone: Int?, beforeAlone: Set<UInt8>?
+        _ run: [Piece], with choices: [Choice], offsetAlone: Int?, beforeAlone: ByteSet?
     ) -> (run: [Piece], joined: Bool) {
         // One string and one more character, the common case: nothing to drop.
         if run.count == 1, choices.count == 1 {
@@ -242,8 +242,8 @@ struct PatternAnalysis: Sendable, Equatable {
             exact = exact.map { Array(Set($0)).sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) } }
             var union: [String] = []
             var offset: Int? = 0
-            var prefix: Set<UInt8>? = []
-            let all = branches.reduce([] as Set<UInt8>?) { PatternAnalysis.union($0, $1.allBytes) }
+            var prefix: ByteSet? = ByteSet()
+            let all = branches.reduce(ByteSet() as ByteSet?) { PatternAnalysis.union($0, $1.allBytes) }
             for branch in branches {
                 guard let atoms = branch.atoms else {
                     return Result(atoms: nil, unbounded: unbounded, allBytes: all, width: width, exact: exact)
@@ -263,15 +263,15 @@ struct PatternAnalysis: Sendable, Equatable {
         mutating func sequence() -> Result {
             var best: [String]?
             var bestOffset: Int?
-            var bestPrefix: Set<UInt8>?
+            var bestPrefix: ByteSet?
             // The bytes the elements read so far can match, while all are plain (see
             // `prefixBytes`).
-            var bytesSoFar: Set<UInt8>? = []
+            var bytesSoFar: ByteSet? = ByteSet()
             // Bytes a match can have before the current element.
             var width: Int? = 0
             var unbounded = false
             // What the text of a match ends with at the current position: one of these strings.
-            var run = [Piece(bytes: [], offset: 0, literal: false, before: [])]
+            var run = [Piece(bytes: [], offset: 0, literal: false, before: ByteSet())]
             // Every text the sequence so far can match, while that is a small finite set.
             var exact: [Choice]? = [Choice("", literal: false)]
             @discardableResult
@@ -288,7 +288,7 @@ struct PatternAnalysis: Sendable, Equatable {
                 if let current = best, Self.score(current) >= Self.score(atoms) { return false }
                 best = atoms
                 bestOffset = pieces.reduce(0 as Int?) { PatternAnalysis.maximum($0, $1.offset) }
-                bestPrefix = pieces.reduce([] as Set<UInt8>?) { PatternAnalysis.union($0, $1.before) }
+                bestPrefix = pieces.reduce(ByteSet() as ByteSet?) { PatternAnalysis.union($0, $1.before) }
                 return true
             }
             // A run is weighed when it ends (its strings only grow while it goes on).
@@ -329,7 +329,7 @@ struct PatternAnalysis: Sendable, Equatable {
             }
             /// An element the prefilter cannot spell out (`.`, `\w`, a large class, a group with
             /// no small set of texts), whose bytes are `bytes` when known and plain.
-            func opaque(_ q: Quantifier?, elementWidth: Int?, bytes: Set<UInt8>? = nil) {
+            func opaque(_ q: Quantifier?, elementWidth: Int?, bytes: ByteSet? = nil) {
                 if q?.unbounded == true { unbounded = true }
                 width = PatternAnalysis.add(width, PatternAnalysis.repeated(elementWidth, q))
                 // The next run starts after it.
