@@ -24,8 +24,9 @@ let package = Package(
             path: "Benchmarks/WildGuardBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
-        // The seeded corpus, shared by the benchmarks and the instruction counter.
-        .target(name: "BenchmarkCorpus"),
+        // The seeded corpus and the tenfold taxonomy, shared by the benchmarks and the
+        // instruction counter.
+        .target(name: "BenchmarkCorpus", dependencies: [.product(name: "WildGuard", package: rootIdentity)]),
         // One pass of each stage over the corpus, for `scripts/instructions.sh` (callgrind).
         .executableTarget(
             name: "InstructionCount",
