@@ -81,8 +81,12 @@ int32_t wgshim_regex_match(const wgshim_regex *regex, const uint8_t *subject, si
                        size_t *match_end) {
     // SIZE_MAX is PCRE2_UNSET: no limit.
     pcre2_set_offset_limit(scratch->context, start_limit);
-    int rc = pcre2_match(regex->code, (PCRE2_SPTR)subject, length, start, 0, scratch->data,
-                         scratch->context);
+    // pcre2_jit_match skips the checks pcre2_match repeats on every call (the pattern compiled
+    // with MATCH_INVALID_UTF, so neither checks the subject's UTF-8); it is documented for
+    // JIT-compiled patterns only.
+    int rc = regex->jit
+        ? pcre2_jit_match(regex->code, (PCRE2_SPTR)subject, length, start, 0, scratch->data, scratch->context)
+        : pcre2_match(regex->code, (PCRE2_SPTR)subject, length, start, 0, scratch->data, scratch->context);
     if (rc >= 0) {
         PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(scratch->data);
         *match_start = ovector[0];
