@@ -274,22 +274,20 @@ struct PatternAnalysis: Sendable, Equatable {
             var run = [Piece(bytes: [], offset: 0, literal: false, before: ByteSet())]
             // Every text the sequence so far can match, while that is a small finite set.
             var exact: [Choice]? = [Choice("", literal: false)]
-            @discardableResult
-            func consider(_ candidates: [Piece]) -> Bool {
-                guard !candidates.isEmpty, !candidates.contains(where: { $0.bytes.isEmpty || !$0.literal }) else { return false }
+            func consider(_ candidates: [Piece]) {
+                guard !candidates.isEmpty, !candidates.contains(where: { $0.bytes.isEmpty || !$0.literal }) else { return }
                 // Dropping strings that contain others leaves the shortest: a set whose shortest
                 // string is shorter than the best one's cannot win.
                 let shortest = candidates.map(\.bytes.count).min() ?? 0
-                if let current = best, shortest < Self.score(current).0 { return false }
+                if let current = best, shortest < Self.score(current).0 { return }
                 guard let pieces = PatternAnalysis.minimised(candidates, suffixesOnly: false),
                     !pieces.contains(where: { !$0.literal })
-                else { return false }
+                else { return }
                 let atoms = pieces.map { String(decoding: $0.bytes, as: UTF8.self) }
-                if let current = best, Self.score(current) >= Self.score(atoms) { return false }
+                if let current = best, Self.score(current) >= Self.score(atoms) { return }
                 best = atoms
                 bestOffset = pieces.reduce(0 as Int?) { PatternAnalysis.maximum($0, $1.offset) }
                 bestPrefix = pieces.reduce(ByteSet() as ByteSet?) { PatternAnalysis.union($0, $1.before) }
-                return true
             }
             // A run is weighed when it ends (its strings only grow while it goes on).
             func restart() {
