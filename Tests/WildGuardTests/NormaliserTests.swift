@@ -293,28 +293,18 @@ struct DisguiseRuleTests {
     /// in the table, and note the same evidence.
     @Test func mixedTokensAreExaminedAsTheTableSays() {
         let builder = VariantBuilder(table: .shared)
-        let normaliser = Normaliser(detectsEvasions: false)
         let alphabet = ["a", "e", "i", "o", "v", "r", "y", "x", "0", "1", "3", "4", "7", "!", "@", "$", "|", ".", "*", ",",
                         "і", "о", "у", "р", "с", "л", "ж", "α", "ο", "ν", "ŋ", "ə", "象", "牙", "ก", "가", "٥"]
-        var generator = SplitMix64(seed: 0x3C0FFEE)
-        var compared = 0
         var outcomes = Set<String>()
-        for _ in 0..<4_000 {
-            let token = (0..<(1 + Int(generator.next() % 9))).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }.joined()
-            let text = NormalisedText()
-            normaliser.normalise(token, into: text)
-            let range = 0..<text.primaryEnd
-            guard !range.isEmpty, !text.bytes[range].contains(0x20) else { continue }
-            text.bytes.withUnsafeBufferPointer { bytes in
-                let rewrite = builder.examineScalars(range, text, bytes)
-                let noted = text.evidence.count
-                text.evidence.removeAll()
-                let expected = Self.modelExamine(range, text, bytes, builder)
-                #expect(rewrite == expected, "\(token)")
-                #expect(noted == text.evidence.count, "\(token)")
-                outcomes.insert("\(rewrite)")
-            }
-            compared += 1
+        let compared = Self.forEachRandomToken(of: alphabet, seed: 0x3C0FFEE, count: 4_000, maxPieces: 9) {
+            token, text, range, bytes in
+            let rewrite = builder.examineScalars(range, text, bytes)
+            let noted = text.evidence.count
+            text.evidence.removeAll()
+            let expected = Self.modelExamine(range, text, bytes, builder)
+            #expect(rewrite == expected, "\(token)")
+            #expect(noted == text.evidence.count, "\(token)")
+            outcomes.insert("\(rewrite)")
         }
         #expect(compared > 3_000)
         #expect(outcomes.count == 4, "\(outcomes)")
@@ -326,31 +316,22 @@ struct DisguiseRuleTests {
     /// leet digits and symbols, and punctuation.
     @Test func theFilterSparesOnlyTokensTheExaminationKeeps() {
         let builder = VariantBuilder(table: .shared)
-        let normaliser = Normaliser(detectsEvasions: false)
         let alphabet = ["a", "v", "r", "y", "k", "0", "1", "2", "4", "8", "!", "@", "$", "|", ".", ",", ":", "-", "(", "?",
                         "é", "ạ", "ơ", "ñ", "ß", "і", "о", "ж", "α", "ο", "ἀ", "ϐ", "µ", "Ω", "ꙮ", "ᲀ", "𝐚", "𝛂", "🐘", "€",
                         "象", "牙", "ก", "가", "ع", "٥", "ה", "क"]
-        var generator = SplitMix64(seed: 0xF117E5)
         var spared = 0
         var examined = 0
         var outcomes = Set<String>()
-        for _ in 0..<6_000 {
-            let token = (0..<(1 + Int(generator.next() % 7))).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }.joined()
-            let text = NormalisedText()
-            normaliser.normalise(token, into: text)
-            let range = 0..<text.primaryEnd
-            guard !range.isEmpty, !text.bytes[range].contains(0x20) else { continue }
-            text.bytes.withUnsafeBufferPointer { bytes in
-                let rewrite = builder.examineScalars(range, text, bytes)
-                outcomes.insert("\(rewrite)")
-                let mayBeDisguised = builder.filter.mayBeDisguised(range, bytes)
-                if mayBeDisguised {
-                    examined += 1
-                } else {
-                    spared += 1
-                    #expect(rewrite == .keep, "\(token)")
-                    #expect(text.evidence.isEmpty, "\(token)")
-                }
+        Self.forEachRandomToken(of: alphabet, seed: 0xF117E5, count: 6_000, maxPieces: 7) { token, text, range, bytes in
+            let rewrite = builder.examineScalars(range, text, bytes)
+            outcomes.insert("\(rewrite)")
+            let mayBeDisguised = builder.filter.mayBeDisguised(range, bytes)
+            if mayBeDisguised {
+                examined += 1
+            } else {
+                spared += 1
+                #expect(rewrite == .keep, "\(token)")
+                #expect(text.evidence.isEmpty, "\(token)")
             }
         }
         #expect(spared > 1_000 && examined > 1_000, "spared \(spared), examined \(examined)")
@@ -372,6 +353,29 @@ struct DisguiseRuleTests {
             checked += 1
         }
         #expect(checked > 500)
+    }
+
+    /// Tokens of 1 to `maxPieces` random pieces of `alphabet`, normalised (without evasion
+    /// rewriting): calls `body` with each that stays one word, and returns how many did.
+    @discardableResult
+    private static func forEachRandomToken(
+        of alphabet: [String], seed: UInt64, count: Int, maxPieces: Int,
+        _ body: (String, NormalisedText, Range<Int>, UnsafeBufferPointer<UInt8>) -> Void
+    ) -> Int {
+        let normaliser = Normaliser(detectsEvasions: false)
+        var generator = SplitMix64(seed: seed)
+        var called = 0
+        for _ in 0..<count {
+            let pieces = 1 + Int(generator.next() % UInt64(maxPieces))
+            let token = (0..<pieces).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }.joined()
+            let text = NormalisedText()
+            normaliser.normalise(token, into: text)
+            let range = 0..<text.primaryEnd
+            guard !range.isEmpty, !text.bytes[range].contains(0x20) else { continue }
+            text.bytes.withUnsafeBufferPointer { body(token, text, range, $0) }
+            called += 1
+        }
+        return called
     }
 
     /// The disguise rule with the character table consulted for every character.
