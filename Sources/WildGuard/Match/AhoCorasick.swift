@@ -4,7 +4,9 @@
 ///
 /// States are numbered breadth first. The shallowest states (where the scan spends most of its
 /// time, and where failure links lead) get a full transition table, so a step from them is one
-/// lookup; deeper states keep sparse edges and fall back along failure links to a dense state.
+/// lookup. A deeper state keeps sparse edges: its own, merged with those of the deep states on its
+/// failure chain, and a link to the first dense state on that chain; a step from it is one search
+/// of its edges and, on a miss, one lookup in that dense row (not a walk along the chain).
 struct AhoCorasick: Sendable {
     /// Full transition rows for states `0..<denseCount`, one column per byte class:
     /// `dense[state * classCount + byteClass[byte]]`. Bytes that occur in no literal share one
@@ -14,10 +16,13 @@ struct AhoCorasick: Sendable {
     private let classCount: Int
     private let byteClass: [UInt8]
     /// Per state: where its sparse edges start in `edges` (low 32 bits; they end where the next
-    /// state's start) and its failure state (high 32 bits). One load answers both.
+    /// state's start) and the first dense state on its failure chain (high 32 bits). One load
+    /// answers both.
     private let sparse: [UInt64]
-    /// Sparse edges, sorted by byte within a state: the byte (low 8 bits) and the target state
-    /// with its output flag (high 32 bits). One array, so a lookup touches one cache line.
+    /// Sparse edges of the deep states, sorted by byte within a state: the byte (low 8 bits) and
+    /// the target state with its output flag (high 32 bits). A deep state's list holds every edge
+    /// its failure chain would find before it reaches a dense state, so a byte missing from the
+    /// list goes straight to that dense state's row. One array, so a lookup touches one cache line.
     private let edges: [UInt64]
     /// Literal ids that end in each state, including those inherited through failure links.
     private let outputStart: [Int32]
@@ -172,17 +177,33 @@ struct AhoCorasick: Sendable {
             outputStart[Int(target)] < outputStart[Int(target) + 1] ? target | Self.hasOutput : target
         }
         for i in dense.indices { dense[i] = flagged(dense[i]) }
-        var sparse: [UInt64] = []
+        // 3. Deep states: their edges merged with those of the deep states on their failure chain
+        // (the nearest state's edge wins, as a walk along the chain would find it), and the first
+        // dense state on the chain. Dense states need neither.
+        var sparse = [UInt64](repeating: 0, count: denseCount)
         sparse.reserveCapacity(count + 1)
-        for state in 0..<count {
-            sparse.append(UInt64(UInt32(edgeStart[state])) | UInt64(UInt32(fail[state])) << 32)
-        }
-        sparse.append(UInt64(UInt32(edgeStart[count])))
         var edges: [UInt64] = []
-        edges.reserveCapacity(edgeBytes.count)
-        for k in edgeBytes.indices {
-            edges.append(UInt64(edgeBytes[k]) | UInt64(UInt32(bitPattern: flagged(edgeTargets[k]))) << 32)
+        edges.reserveCapacity(edgeBytes.count + edgeBytes.count / 2)
+        var seenBy = [Int32](repeating: -1, count: 256)
+        var merged: [UInt64] = []
+        for state in denseCount..<max(denseCount, count) {
+            merged.removeAll(keepingCapacity: true)
+            var link = state
+            while link >= denseCount {
+                for k in Int(edgeStart[link])..<Int(edgeStart[link + 1]) {
+                    let byte = edgeBytes[k]
+                    guard seenBy[Int(byte)] != Int32(state) else { continue }
+                    seenBy[Int(byte)] = Int32(state)
+                    merged.append(UInt64(byte) | UInt64(UInt32(bitPattern: flagged(edgeTargets[k]))) << 32)
+                }
+                link = Int(fail[link])
+            }
+            // Sorted by byte (the low bits; each byte once), so that a search can stop early.
+            merged.sort { UInt8(truncatingIfNeeded: $0) < UInt8(truncatingIfNeeded: $1) }
+            sparse.append(UInt64(UInt32(edges.count)) | UInt64(UInt32(link)) << 32)
+            edges.append(contentsOf: merged)
         }
+        sparse.append(UInt64(UInt32(edges.count)))
         // Never read (the last state's edges end before it): it keeps the array from being
         // empty, so that a scan always has a base address for it.
         edges.append(0)
@@ -267,24 +288,21 @@ struct AhoCorasick: Sendable {
         return (i, state, false)
     }
 
-    /// The transition from a deep state: its own sparse edge, else along failure links until a
-    /// state with an edge or a dense row answers.
+    /// The transition from a deep state: one of its merged sparse edges, else the row of the
+    /// first dense state on its failure chain.
     @inline(__always)
     private static func deepStep(_ state: Int, _ byte: UInt8, _ tables: Tables) -> Int32 {
-        var state = state
-        while state >= tables.denseCount {
-            let info = tables.sparse[state]
-            var k = Int(UInt32(truncatingIfNeeded: info))
-            let upper = Int(UInt32(truncatingIfNeeded: tables.sparse[state + 1]))
-            while k < upper {
-                let edge = tables.edges[k]
-                let b = UInt8(truncatingIfNeeded: edge)
-                if b == byte { return Int32(truncatingIfNeeded: edge >> 32) }
-                if b > byte { break }
-                k += 1
-            }
-            state = Int(info >> 32)
+        let info = tables.sparse[state]
+        var k = Int(UInt32(truncatingIfNeeded: info))
+        let upper = Int(UInt32(truncatingIfNeeded: tables.sparse[state &+ 1]))
+        while k < upper {
+            let edge = tables.edges[k]
+            let b = UInt8(truncatingIfNeeded: edge)
+            if b == byte { return Int32(truncatingIfNeeded: edge >> 32) }
+            if b > byte { break }
+            k &+= 1
         }
-        return tables.dense[state &* tables.classCount &+ Int(tables.byteClass[Int(byte)])]
+        let fallback = Int(info >> 32)
+        return tables.dense[fallback &* tables.classCount &+ Int(tables.byteClass[Int(byte)])]
     }
 }
