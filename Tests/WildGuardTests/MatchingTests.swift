@@ -456,6 +456,23 @@ struct MatcherTests {
         #expect(!fires("big grams", "intent.weight"))
     }
 
+    /// `\d` reaches PCRE2 as `[0-9]`, which gives it the possible first bytes of a match (with UCP,
+    /// `\d` gives none, and every position of a listing is tried); escapes, negated classes and
+    /// named sets keep their meaning.
+    @Test("digit escapes are written as ASCII digit classes", arguments: [
+        ("\\d{1,2} ?mo", "[0-9]{1,2} ?mo"),
+        ("(?<![\\d.,])\\d+k", "(?<![0-9.,])[0-9]+k"),
+        ("[^\\d] x", "[^0-9] x"),
+        ("[]\\d] x", "[]0-9] x"),
+        ("[^]\\d]\\d", "[^]0-9][0-9]"),
+        ("[[:alpha:]\\d]+\\d", "[[:alpha:]0-9]+[0-9]"),
+        ("\\\\d \\D \\p{Nd} \\\\\\d", "\\\\d \\D \\p{Nd} \\\\[0-9]"),
+        ("ivory", "ivory"),
+    ])
+    func asciiDigitClasses(pattern: String, expected: String) {
+        #expect(MatcherCompiler.asciiDigits(pattern) == expected)
+    }
+
     @Test func signalsCarryTheOriginalSpan() {
         let text = "Bán ngà voi và ＩＶＯＲＹ"
         let signal = Self.engine.classify(text).signals.first { $0.id == "product.ivory" }

@@ -221,7 +221,7 @@ struct MatcherCompiler {
         }
         let regex: CompiledRegex
         do {
-            regex = try CompiledRegex(source)
+            regex = try CompiledRegex(Self.asciiDigits(source))
         } catch {
             problems.append(.badPattern(path: path, line: pattern.line, pattern: pattern.text,
                                         reason: error.message, offset: error.offset))
@@ -237,6 +237,59 @@ struct MatcherCompiler {
             let id = literalID(Array(atom.utf8))
             actions[id].append(.atom(r))
         }
+    }
+
+    /// A pattern with `\d` written as `[0-9]` (and as `0-9` inside a class). Listings are matched
+    /// in normalised form, where every decimal digit is an ASCII one, so the two match the same
+    /// text; but PCRE2 (with UCP, where `\d` is any Unicode digit) finds no set of possible first
+    /// bytes for a pattern that starts with `\d`, and then tries every position of the listing,
+    /// running the pattern's lookbehinds at each. With `[0-9]` it skips to the digits.
+    static func asciiDigits(_ pattern: String) -> String {
+        guard pattern.contains("\\d") else { return pattern }
+        let characters = Array(pattern)
+        var out = ""
+        var inClass = false
+        // Within a class: characters so far (a leading "^" not counted: "]" first is a literal).
+        var classLength = 0
+        var negated = false
+        var i = 0
+        while i < characters.count {
+            let c = characters[i]
+            i += 1
+            if c == "\\" && i < characters.count {
+                let escaped = characters[i]
+                i += 1
+                if escaped == "d" {
+                    out += inClass ? "0-9" : "[0-9]"
+                } else {
+                    out.append(c)
+                    out.append(escaped)
+                }
+                if inClass { classLength += 1 }
+                continue
+            }
+            out.append(c)
+            guard inClass else {
+                if c == "[" { inClass = true; classLength = 0; negated = false }
+                continue
+            }
+            if c == "^" && classLength == 0 && !negated {
+                negated = true
+            } else if c == "]" && classLength > 0 {
+                inClass = false
+            } else {
+                // "[:alpha:]" is copied whole, so that its "]" does not end the class.
+                if c == "[" && i < characters.count && characters[i] == ":" {
+                    while i < characters.count {
+                        out.append(characters[i])
+                        i += 1
+                        if characters[i - 1] == "]" { break }
+                    }
+                }
+                classLength += 1
+            }
+        }
+        return out
     }
 
     /// A transliteration without its apostrophes and soft-sign primes ("ʹ"), which sellers leave out.
