@@ -62,6 +62,16 @@ struct TaxonomyLoaderTests {
         #expect(try problems(["lexicon/a.yaml": nested]).first?.description.contains("catastrophic backtracking") == true)
         let noAtom = Self.good.replacingOccurrences(of: "terms: {en: [ivory]}", with: "patterns: ['\\d+']")
         #expect(try problems(["lexicon/a.yaml": noAtom]).first?.description.contains("no literal text") == true)
+        // A one-letter atom ("m" in "1 m") would run the pattern on nearly every listing; two
+        // letters, or a rare symbol, are accepted.
+        let oneLetter = Self.good.replacingOccurrences(of: "terms: {en: [ivory]}", with: "patterns: ['\\d(?:[.,]\\d+)? ?(?:m|metres?)(?![a-z])']")
+        #expect(try problems(["lexicon/a.yaml": oneLetter]).first?.description.contains("nearly every listing") == true)
+        let leet = Self.good.replacingOccurrences(of: "terms: {en: [ivory]}", with: "patterns: ['[i1l!|]v[o0](?:[i1l!|](?:r[e3]s?|ry)|[o0]r(?:en)?)']")
+        #expect(try problems(["lexicon/a.yaml": leet]).first?.description.contains("'v'") == true)
+        for fine in ["[i1l!|](?:vo|v0)(?:[i1l!|](?:r[e3]s?|ry)|[o0]r(?:en)?)", "\\$ ?\\d+ ivory", "\\d+ ?kg ivory"] {
+            let pattern = Self.good.replacingOccurrences(of: "terms: {en: [ivory]}", with: "patterns: ['\(fine)']")
+            #expect(try problems(["lexicon/a.yaml": pattern]).allSatisfy { !$0.description.contains("nearly every listing") })
+        }
         let accented = Self.good.replacingOccurrences(of: "terms: {en: [ivory]}", with: "patterns: ['ngà voi']")
             .replacingOccurrences(of: "positive: [ivory]", with: "positive: [nga voi]")
         #expect(try problems(["lexicon/a.yaml": accented]).isEmpty)

@@ -219,6 +219,11 @@ struct MatcherCompiler {
                 "pattern '\(pattern.text)' has no literal text that every match contains; add one (the prefilter needs it)"))
             return
         }
+        if let atom = atoms.first(where: Self.matchesAlmostEverywhere) {
+            problems.append(.invalid(path: path, line: pattern.line, reason:
+                "pattern '\(pattern.text)': its only fixed text in some matches is '\(atom)', which nearly every listing contains, so it would run on all of them; spell out a longer literal (write [o0] as (?:o|0) next to a letter)"))
+            return
+        }
         let regex: CompiledRegex
         do {
             regex = try CompiledRegex(Self.asciiDigits(source))
@@ -237,6 +242,14 @@ struct MatcherCompiler {
             let id = literalID(Array(atom.utf8))
             actions[id].append(.atom(r))
         }
+    }
+
+    /// Whether a prefilter atom is so short that it is in nearly every listing: one ASCII letter or
+    /// digit. (A pattern whose atoms are "m" and "l" once doubled the cost of matching.)
+    static func matchesAlmostEverywhere(_ atom: String) -> Bool {
+        guard atom.utf8.count == 1, let byte = atom.utf8.first else { return false }
+        let lower = byte | 0x20
+        return (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z"))
     }
 
     /// A pattern with `\d` written as `[0-9]` (and as `0-9` inside a class). Listings are matched
