@@ -221,7 +221,7 @@ struct MatcherCompiler {
         }
         if let atom = atoms.first(where: Self.matchesAlmostEverywhere) {
             problems.append(.invalid(path: path, line: pattern.line, reason:
-                "pattern '\(pattern.text)': its only fixed text in some matches is '\(atom)', which nearly every listing contains, so it would run on all of them; spell out a longer literal (write [o0] as (?:o|0) next to a letter)"))
+                "pattern '\(pattern.text)': its only fixed text in some matches is '\(atom)', which nearly every listing contains, so it would run on all of them; give that branch a longer literal (the unit word rather than 'm'; (?:vo|v0) rather than v[o0])"))
             return
         }
         let regex: CompiledRegex
@@ -248,8 +248,7 @@ struct MatcherCompiler {
     /// digit. (A pattern whose atoms are "m" and "l" once doubled the cost of matching.)
     static func matchesAlmostEverywhere(_ atom: String) -> Bool {
         guard atom.utf8.count == 1, let byte = atom.utf8.first else { return false }
-        let lower = byte | 0x20
-        return (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z"))
+        return Normaliser.isASCIIWord(byte)
     }
 
     /// A pattern with `\d` written as `[0-9]` (and as `0-9` inside a class). Listings are matched
