@@ -110,27 +110,21 @@ struct DecisionTests {
     }
 
     /// A primate named next to an offer, with nothing that makes it an object, a product or a
-    /// harmless mention, is a live animal for sale (`WG_PRIMATE_OFFER`).
-    @Test("blocks a primate offered by name", arguments: [
-        "Tarsier for sale, 5k, ship via LBC",
-        "Marmoset for sale, male, $1500, can ship",
-        "Vendo mono capuchino, 1500 dólares",
-    ])
-    func primateOffer(text: String) {
-        let d = engine.classify(text)
-        #expect(d.action == .block && d.decidingRule == "WG_PRIMATE_OFFER", "\(text): \(d.reasons.map(\.rule))")
-    }
-
-    @Test("does not read objects, prints and bands as a primate offer", arguments: [
-        "Brass monkey statue for sale, 20cm, $35",
-        "Arctic Monkeys tickets for sale, 2 standing, Manchester",
-        "Lemur print cushion cover, 45x45, £12",
-        "Vendo peluche de mono, grande, 15 euros",
-    ])
-    func notAPrimateOffer(text: String) {
-        let d = engine.classify(text)
-        #expect(d.action == .allow, "\(text): \(d.reasons.map(\.rule))")
-        #expect(!d.reasons.contains { $0.rule == "WG_PRIMATE_OFFER" })
+    /// harmless mention, is a live animal for sale (`WG_PRIMATE_OFFER`); objects, prints and
+    /// bands are not.
+    @Test func primatesOfferedByNameAreBlockedByTheirRule() {
+        let offers = ["Tarsier for sale, 5k, ship via LBC", "Marmoset for sale, male, $1500, can ship",
+                      "Vendo mono capuchino, 1500 dólares"]
+        for text in offers {
+            let d = engine.classify(text)
+            #expect(d.action == .block && d.decidingRule == "WG_PRIMATE_OFFER", "\(text): \(d.reasons.map(\.rule))")
+        }
+        let notOffers = ["Brass monkey statue for sale, 20cm, $35", "Arctic Monkeys tickets for sale, 2 standing, Manchester",
+                         "Lemur print cushion cover, 45x45, £12", "Vendo peluche de mono, grande, 15 euros"]
+        for text in notOffers {
+            let rules = engine.classify(text).reasons.map(\.rule)
+            #expect(engine.classify(text).action == .allow && !rules.contains("WG_PRIMATE_OFFER"), "\(text): \(rules)")
+        }
     }
 
     @Test func mammothIvoryGoesToReview() {
