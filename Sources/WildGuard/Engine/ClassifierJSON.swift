@@ -91,13 +91,21 @@ extension Classifier {
                             others: otherReasons, fragments: fragments)
                         var room = writing.expectedCount(parts)
                         room += room / 8 + 64
-                        while !writer.reserving(room, { writing.write(parts, &$0) }) { room *= 2 }
+                        while !writer.reserving(room, WrittenDecision(writing: writing, parts: parts)) { room *= 2 }
                     }
                 }
             }
         }
         return outcome.action
     }
+}
+
+/// A decision and its parts, as `JSONWriter.reserving` takes them.
+private struct WrittenDecision: JSONCursorWritable {
+    let writing: DecisionWriting
+    let parts: DecisionWriting.Parts
+
+    func write(_ cursor: inout JSONCursor) { writing.write(parts, &cursor) }
 }
 
 /// One decision written from a classifier's findings and the engine's fragments.
