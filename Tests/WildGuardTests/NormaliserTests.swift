@@ -79,6 +79,14 @@ struct NormaliserTests {
         ("i v o r y", EvasionKind.spacing, "#ivory"),
         ("i.v.o.r.y", EvasionKind.spacing, "#ivory"),
         ("r-h-i-n-o", EvasionKind.spacing, "#rhino"),
+        // One symbol breaking a word: between Chinese, Japanese, Thai or Hangul letters, or an
+        // asterisk between Latin letters (`SymbolBridges`).
+        ("象*牙手镯", EvasionKind.spacing, "#象牙手镯"),
+        ("象@牙", EvasionKind.spacing, "#象牙"),
+        ("상.아 팔찌", EvasionKind.spacing, "#상아"),
+        ("犀.角杯.", EvasionKind.spacing, "#犀角杯"),
+        ("iv*ory bangle", EvasionKind.spacing, "#ivory"),
+        ("象^牙^手镯", EvasionKind.spacing, "#象牙手镯"),
     ])
     func variants(input: String, kind: EvasionKind, expected: String) {
         let text = Fixtures.normalised(input)
@@ -86,6 +94,15 @@ struct NormaliserTests {
             v.kind == kind && String(decoding: text.bytes[v.range], as: UTF8.self) == expected
         }
         #expect(found, "variants of \(input): \(text.variants.map { String(decoding: text.bytes[$0.range], as: UTF8.self) })")
+    }
+
+    /// Symbols that are written between words, not to break one: a comma between Chinese
+    /// characters ends a clause ("大象，牙膏"), dots between Latin letters are abbreviations and
+    /// addresses, and digits on either side are numbers.
+    @Test("leaves symbols between words alone", arguments: ["大象，牙膏", "象牙 100元/克", "e.g. ivory", "amazon.com ivory", "5*10cm", "象牙.100元", "#象牙", "f**k"])
+    func symbolsBetweenWords(input: String) {
+        let text = Fixtures.normalised(input)
+        #expect(!text.variants.contains { $0.kind == .spacing }, "\(text.variants.map { String(decoding: text.bytes[$0.range], as: UTF8.self) })")
     }
 
     @Test("reads quantities as numbers, not letters", arguments: ["5kg", "10cm", "$500", "2024", "3pcs", "4x4"])
@@ -256,7 +273,7 @@ struct DisguiseRuleTests {
         }
         // Every outcome was reached, on thousands of tokens.
         #expect(compared > 3_000)
-        #expect(rewritten == ["keep", "unspread", "decode(WildGuard.EvasionKind.leet)"], "\(rewritten)")
+        #expect(rewritten == ["keep", "unspread", "bridge", "decode(WildGuard.EvasionKind.leet)"], "\(rewritten)")
     }
     /// Tokens are scanned eight bytes at a time; on random text of letters, spaces, digits,
     /// punctuation and bytes of non-ASCII characters, the end and the kind of every token must
@@ -307,7 +324,7 @@ struct DisguiseRuleTests {
             outcomes.insert("\(rewrite)")
         }
         #expect(compared > 3_000)
-        #expect(outcomes.count == 4, "\(outcomes)")
+        #expect(outcomes.count == 5, "\(outcomes)")
     }
 
     /// `DisguiseFilter` spares most tokens the examination; it must never spare one the
@@ -316,7 +333,7 @@ struct DisguiseRuleTests {
     /// leet digits and symbols, and punctuation.
     @Test func theFilterSparesOnlyTokensTheExaminationKeeps() {
         let builder = VariantBuilder(table: .shared)
-        let alphabet = ["a", "v", "r", "y", "k", "0", "1", "2", "4", "8", "!", "@", "$", "|", ".", ",", ":", "-", "(", "?",
+        let alphabet = ["a", "v", "r", "y", "k", "0", "1", "2", "4", "8", "!", "@", "$", "|", ".", ",", ":", "-", "(", "?", "*", "^", "#",
                         "é", "ạ", "ơ", "ñ", "ß", "і", "о", "ж", "α", "ο", "ἀ", "ϐ", "µ", "Ω", "ꙮ", "ᲀ", "𝐚", "𝛂", "🐘", "€",
                         "象", "牙", "ก", "가", "ع", "٥", "ה", "क"]
         var spared = 0
@@ -335,7 +352,18 @@ struct DisguiseRuleTests {
             }
         }
         #expect(spared > 1_000 && examined > 1_000, "spared \(spared), examined \(examined)")
-        #expect(outcomes.count == 4, "\(outcomes)")
+        #expect(outcomes.count == 5, "\(outcomes)")
+    }
+
+    /// A word broken by one symbol is examined (`SymbolBridges`); a symbol that ends a word, or
+    /// one that is no word-breaking symbol, is not reason enough.
+    @Test func theFilterExaminesWordsBrokenBySymbols() {
+        let builder = VariantBuilder(table: .shared)
+        for (token, examined) in [("象^牙", true), ("상.아", true), ("犀#角", true), ("iv*ory", true), ("ก~ข", true),
+                                  ("tiết.", false), ("元/克", false), ("大象,", false), ("#象牙", false)] {
+            let bytes = Array(token.utf8)
+            bytes.withUnsafeBufferPointer { #expect(builder.filter.mayBeDisguised(0..<$0.count, $0) == examined, "\(token)") }
+        }
     }
 
     /// Every Cyrillic or Greek letter of the basic plane makes a token worth examining.
@@ -384,7 +412,31 @@ struct DisguiseRuleTests {
     ) -> VariantBuilder.Rewrite {
         var latin = 0, foreign = 0, letters = 0, spreaders = 0, sinceSpreader = 0
         var singleBetweenSpreaders = true
-        for scalar in String(decoding: bytes[token], as: UTF8.self).unicodeScalars {
+        // Symbols between two characters, and the characters on either side of each.
+        let scalars = Array(String(decoding: bytes[token], as: UTF8.self).unicodeScalars)
+        func isSymbol(_ s: Unicode.Scalar) -> Bool { s.isASCII && SymbolBridges.isBridge(UInt8(s.value)) }
+        func joined(_ s: Unicode.Scalar) -> Bool {
+            let cls = CharacterTable.shared.characterClass(of: s.value)
+            return (0xAC00...0xD7A3).contains(s.value) || (cls.contains(.unspaced) && cls.contains(.word) && !cls.contains(.digit))
+        }
+        func latinLetter(_ s: Unicode.Scalar) -> Bool { CharacterTable.shared.characterClass(of: s.value).contains(.latin) }
+        var bridged = 0, unbridged = 0
+        if let first = scalars.firstIndex(where: { !isSymbol($0) }), let last = scalars.lastIndex(where: { !isSymbol($0) }) {
+            var k = first
+            while k < last {
+                guard isSymbol(scalars[k]) else { k += 1; continue }
+                var end = k
+                while isSymbol(scalars[end]) { end += 1 }
+                let (l, r, symbol) = (scalars[k - 1], scalars[end], scalars[k])
+                if end == k + 1 && ((joined(l) && joined(r)) || (latinLetter(l) && latinLetter(r) && symbol == "*")) {
+                    bridged += 1
+                } else {
+                    unbridged += 1
+                }
+                k = end
+            }
+        }
+        for scalar in scalars {
             let cls = CharacterTable.shared.characterClass(of: scalar.value)
             if cls.contains(.latin) { latin += 1; letters += 1; sinceSpreader += 1 }
             if cls.contains(.cyrillicOrGreek) { foreign += 1; letters += 1; sinceSpreader += 1 }
@@ -402,6 +454,7 @@ struct DisguiseRuleTests {
         let mixed = latin > 0 && foreign > 0
         if mixed { text.evidence.append(.init(kind: .homoglyph, span: text.originalSpan(of: token))) }
         if spreaders >= 2 && letters >= 2 && singleBetweenSpreaders && letters + leet >= 3 { return .unspread }
+        if bridged > 0 && unbridged == 0 { return .bridge }
         if mixed { return .decode(.homoglyph) }
         if leet > 0 && latin + foreign >= 2 { return .decode(.leet) }
         return .keep

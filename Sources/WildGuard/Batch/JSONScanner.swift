@@ -260,8 +260,12 @@ public struct JSONRecord: Sendable {
             var hasEscape = false
             let count = bytes.count
             while i < count {
-                // Eight bytes at a time while none of them ends the string, escapes or is a
-                // control character: most of a listing's text.
+                // Sixteen, then eight bytes at a time while none of them ends the string,
+                // escapes or is a control character: most of a listing's text.
+                if i + 16 <= count, let base = bytes.baseAddress, !JSONCursor.needsEscape(sixteenAt: UnsafeRawPointer(base + i)) {
+                    i += 16
+                    continue
+                }
                 if i + 8 <= count, let base = bytes.baseAddress,
                     !JSONCursor.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
                 {

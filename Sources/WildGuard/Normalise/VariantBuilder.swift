@@ -74,6 +74,8 @@ struct VariantBuilder: Sendable {
         case decode(EvasionKind)
         /// Drop the punctuation between spread-out letters ("i.v.o.r.y").
         case unspread
+        /// Drop the symbols that break a word ("象*牙", "상.아", "iv*ory"; `SymbolBridges`).
+        case bridge
         /// Part of a run of one-letter tokens ("i v o r y"): joined with its neighbours.
         case join
     }
@@ -238,17 +240,18 @@ struct VariantBuilder: Sendable {
                     text.append(UInt8(ascii: "#"), from: o..<o)
                 }
                 copy(letterRange(token.range, text), text)
-            case .unspread:
+            case .unspread, .bridge:
                 let o = Int(text.originStart[token.range.lowerBound])
                 text.append(UInt8(ascii: "#"), from: o..<o)
-                rewrite(token.range, text, input, one: one, dropSpreaders: true, intoCyrillic: false)
+                rewrite(token.range, text, input, one: one, drop: token.rewrite == .bridge ? .bridges : .spreaders,
+                        intoCyrillic: false)
             case .decode(let kind):
-                rewrite(token.range, text, input, one: one, dropSpreaders: false, intoCyrillic: kind == .homoglyph && mostlyCyrillic(token.range, text))
+                rewrite(token.range, text, input, one: one, drop: .nothing, intoCyrillic: kind == .homoglyph && mostlyCyrillic(token.range, text))
             }
             previousJoined = isJoin
             switch token.rewrite {
             case .keep: break
-            case .join, .unspread: markVariant(text, start, .spacing)
+            case .join, .unspread, .bridge: markVariant(text, start, .spacing)
             case .decode(let kind): markVariant(text, start, kind)
             }
         }
@@ -367,6 +370,7 @@ struct VariantBuilder: Sendable {
         var singleBetweenSpreaders = true
         var sinceSpreader = 0
         var anyLeet = false
+        var anyBridge = false
         var k = token.lowerBound
         while k < token.upperBound {
             let b = bytes[k]
@@ -381,6 +385,7 @@ struct VariantBuilder: Sendable {
                     if sinceSpreader > 1 { singleBetweenSpreaders = false }
                     sinceSpreader = 0
                 }
+                if SymbolBridges.isBridge(b) { anyBridge = true }
                 k += 1
                 continue
             }
@@ -398,6 +403,7 @@ struct VariantBuilder: Sendable {
         if spreaders >= 2 && letters >= 2 && singleBetweenSpreaders && letters + leet >= 3 {
             return .unspread
         }
+        if anyBridge && joinsAcrossSymbols(token, bytes) { return .bridge }
         if mixed { return .decode(.homoglyph) }
         if leet > 0 && latin + foreign >= 2 { return .decode(.leet) }
         return .keep
@@ -412,6 +418,7 @@ struct VariantBuilder: Sendable {
         var singleBetweenSpreaders = true
         var sinceSpreader = 0
         var anyLeet = false
+        var anyBridge = false
         for k in token {
             let b = bytes[k]
             if (b | 0x20) &- UInt8(ascii: "a") < 26 { letters += 1; sinceSpreader += 1 }
@@ -424,12 +431,33 @@ struct VariantBuilder: Sendable {
                 if sinceSpreader > 1 { singleBetweenSpreaders = false }
                 sinceSpreader = 0
             }
+            if b == UInt8(ascii: "*") { anyBridge = true }
         }
         if sinceSpreader > 1 { singleBetweenSpreaders = false }
         let leet = anyLeet ? leetCount(token, text) : 0
         if spreaders >= 2 && letters >= 2 && singleBetweenSpreaders && letters + leet >= 3 { return .unspread }
+        if anyBridge && joinsAcrossSymbols(token, bytes) { return .bridge }
         if leet > 0 && letters >= 2 { return .decode(.leet) }
         return .keep
+    }
+
+    /// Whether symbols break a word in `token` (`SymbolBridges`); read only for a token that
+    /// holds such a symbol.
+    private func joinsAcrossSymbols(_ token: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bridges = SymbolBridges()
+        var k = token.lowerBound
+        while k < token.upperBound {
+            let b = bytes[k]
+            if b < 0x80 {
+                if (b | 0x20) &- UInt8(ascii: "a") < 26 { bridges.character(.latin) } else { bridges.symbol(b) }
+                k += 1
+                continue
+            }
+            let scalar = Normaliser.decodeValid(bytes, at: k)
+            bridges.character(SymbolBridges.kind(scalar, table.characterClass(of: scalar)))
+            k += Normaliser.sequenceLength(b)
+        }
+        return bridges.joinsWord
     }
 
     /// Positions of the characters in `token` that stand in for letters: a leet digit or symbol
@@ -494,10 +522,19 @@ struct VariantBuilder: Sendable {
         "am", "s", "h", "hr", "hrs", "min", "d", "w", "ct", "mp", "v", "mah",
     ]
 
+    /// What a rewrite drops from a token.
+    private enum Dropped {
+        case nothing
+        /// Spreading punctuation; every leet character is decoded ("i.v.0.r.y").
+        case spreaders
+        /// Symbols that break a word (`SymbolBridges`); nothing is decoded.
+        case bridges
+    }
+
     /// Copies `token` with homoglyphs folded and leetspeak decoded (or spreading punctuation
-    /// dropped).
+    /// or word-breaking symbols dropped).
     private func rewrite(
-        _ token: Range<Int>, _ text: NormalisedText, _ input: UnsafeBufferPointer<UInt8>, one: UInt8, dropSpreaders: Bool,
+        _ token: Range<Int>, _ text: NormalisedText, _ input: UnsafeBufferPointer<UInt8>, one: UInt8, drop: Dropped,
         intoCyrillic: Bool
     ) {
         // Trailing punctuation ("1v0ry!") is not part of the word; a trailing "$" or "@" can be
@@ -512,7 +549,11 @@ struct VariantBuilder: Sendable {
         // Collected first: the loop below appends to the same buffer it reads.
         var pieces: [(Int, Int, UInt32)] = []
         scalars(token.lowerBound..<upper, text) { pieces.append(($0, $1, $2)) }
-        let leetAt = Set(dropSpreaders ? Array(token) : leetPositions(token, text))
+        let leetAt: Set<Int> = switch drop {
+        case .nothing: Set(leetPositions(token, text))
+        case .spreaders: Set(token)
+        case .bridges: []
+        }
         for (k, length, scalar) in pieces {
             let origin = Int(text.originStart[k])..<Int(text.originEnd[k + length - 1])
             if intoCyrillic {
@@ -525,7 +566,8 @@ struct VariantBuilder: Sendable {
             }
             if scalar < 0x80 {
                 let b = UInt8(scalar)
-                if dropSpreaders && Self.isSpreader(b) { continue }
+                if drop == .spreaders && Self.isSpreader(b) { continue }
+                if drop == .bridges && SymbolBridges.isBridge(b) { continue }
                 if var letter = Self.leet(b), leetAt.contains(k) {
                     if b == UInt8(ascii: "1") { letter = one }
                     text.append(letter, from: origin)
