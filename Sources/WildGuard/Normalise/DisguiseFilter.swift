@@ -9,9 +9,8 @@
 /// Chinese) is kept as it is without the examination, which reads every character's class from
 /// the table.
 struct DisguiseFilter: Sendable {
-    /// Per byte: `leet`, `spreader` (as `VariantBuilder` counts them), `bridge`, and for the
-    /// first byte of a UTF-8 sequence, `lead` (and `threeByteLead`). Letters and continuation
-    /// bytes have none, so most bytes cost one lookup.
+    /// Per ASCII byte: `leet`, `spreader` (as `VariantBuilder` counts them), `bridge`
+    /// (`SymbolBridges`).
     private let flags: [UInt8]
     /// Per first two bytes of a UTF-8 sequence (`lead << 8 | second`): whether some character
     /// that starts with them is a Cyrillic or Greek letter (or might be: blocks the table does
@@ -21,19 +20,15 @@ struct DisguiseFilter: Sendable {
     private static let leet: UInt8 = 1
     private static let spreader: UInt8 = 2
     private static let bridge: UInt8 = 4
-    private static let lead: UInt8 = 8
-    private static let threeByteLead: UInt8 = 16
 
     init(table: CharacterTable) {
-        var flags = [UInt8](repeating: 0, count: 256)
+        var flags = [UInt8](repeating: 0, count: 128)
         for b in UInt8(0)..<0x80 {
             if VariantBuilder.leet(b) != nil { flags[Int(b)] |= Self.leet }
             // "|" is read as the letter l, not as punctuation between letters.
             if VariantBuilder.isSpreader(b) && b != UInt8(ascii: "|") { flags[Int(b)] |= Self.spreader }
             if SymbolBridges.isBridge(b) { flags[Int(b)] |= Self.bridge }
         }
-        for b in 0xC0...0xFF { flags[b] |= Self.lead }
-        for b in 0xE0...0xEF { flags[b] |= Self.threeByteLead }
         var foreign = [Bool](repeating: false, count: 0x10000)
         func mark(_ scalar: UInt32) {
             guard let s = Unicode.Scalar(scalar) else { return }
@@ -78,27 +73,28 @@ struct DisguiseFilter: Sendable {
                 var k = token.lowerBound
                 while k < token.upperBound {
                     let b = bytes[k]
-                    let flags = flagOf[Int(b)]
-                    if flags != 0 {
-                        if flags & Self.leet != 0 { return true }
-                        if flags & Self.spreader != 0 {
-                            spreaders += 1
-                            // Two spread letters out; an asterisk may break a Latin word
-                            // (`SymbolBridges`).
-                            if spreaders >= 2 || b == UInt8(ascii: "*") { return true }
+                    if b < 0x80 {
+                        let flags = flagOf[Int(b)]
+                        if flags != 0 {
+                            if flags & Self.leet != 0 { return true }
+                            if flags & Self.spreader != 0 {
+                                spreaders += 1
+                                // Two spread letters out; an asterisk may break a Latin word
+                                // (`SymbolBridges`).
+                                if spreaders >= 2 || b == UInt8(ascii: "*") { return true }
+                            }
+                            if flags & Self.bridge != 0 && k > token.lowerBound && k + 1 < token.upperBound {
+                                innerBreaker = true
+                            }
                         }
-                        if flags & Self.bridge != 0 && k > token.lowerBound && k + 1 < token.upperBound {
-                            innerBreaker = true
-                        }
-                        if flags & Self.lead != 0 {
-                            // Chinese, Japanese, Korean, Thai and the other scripts written
-                            // without spaces are three-byte characters: with a symbol inside the
-                            // token, the word may be broken (`SymbolBridges`).
-                            if flags & Self.threeByteLead != 0 { threeByte = true }
-                            // Its second byte is in the token, the text being valid UTF-8.
-                            guard k + 1 < token.upperBound else { return true }
-                            if foreignStart[Int(b) << 8 | Int(bytes[k + 1])] { return true }
-                        }
+                    } else if b >= 0xC0 {
+                        // Chinese, Japanese, Korean, Thai and the other scripts written without
+                        // spaces are three-byte characters: with a symbol inside the token, the
+                        // word may be broken (`SymbolBridges`).
+                        if b & 0xF0 == 0xE0 { threeByte = true }
+                        // A lead byte (its second byte is in the token, the text being valid UTF-8).
+                        guard k + 1 < token.upperBound else { return true }
+                        if foreignStart[Int(b) << 8 | Int(bytes[k + 1])] { return true }
                     }
                     k += 1
                 }

@@ -385,7 +385,8 @@ struct VariantBuilder: Sendable {
                     if sinceSpreader > 1 { singleBetweenSpreaders = false }
                     sinceSpreader = 0
                 }
-                if SymbolBridges.isBridge(b) { anyBridge = true }
+                // Inside the token: a symbol that starts or ends it ("почтой.") breaks no word.
+                if k > token.lowerBound && k + 1 < token.upperBound && SymbolBridges.isBridge(b) { anyBridge = true }
                 k += 1
                 continue
             }
@@ -431,7 +432,7 @@ struct VariantBuilder: Sendable {
                 if sinceSpreader > 1 { singleBetweenSpreaders = false }
                 sinceSpreader = 0
             }
-            if b == UInt8(ascii: "*") { anyBridge = true }
+            if b == UInt8(ascii: "*") && k > token.lowerBound && k + 1 < token.upperBound { anyBridge = true }
         }
         if sinceSpreader > 1 { singleBetweenSpreaders = false }
         let leet = anyLeet ? leetCount(token, text) : 0
