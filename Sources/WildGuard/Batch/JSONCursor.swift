@@ -137,8 +137,8 @@ struct JSONCursor {
     }
 
     /// Whether any of the sixteen bytes at `p` must be escaped (as `needsEscape(_:)` for eight):
-    /// vector compares, a few instructions for all sixteen, where the word's bit tricks take
-    /// about thirty for eight. Most of a listing's text is read this way.
+    /// the same bit tricks on two words at once, in vector registers, for about the cost of one.
+    /// (`SIMD16<UInt8>` compares with `any` compiled to a loop here, four times slower.)
     @inline(__always)
     static func needsEscape(sixteenAt p: UnsafeRawPointer) -> Bool {
         typealias Pair = SIMD2<UInt64>
