@@ -127,32 +127,35 @@ struct DecisionTests {
         }
     }
 
+    /// `rule` allows each of `allowed`, and steps aside for each of `blocked` (a real offer beside
+    /// the harmless words), which then blocks.
+    private func expectAllowRule(_ rule: String, allows allowed: [String], blocks blocked: [String]) {
+        for text in blocked {
+            let d = engine.classify(text)
+            #expect(d.action == .block && !d.reasons.contains { $0.rule == rule }, "\(text): \(d.reasons.map(\.rule))")
+        }
+        for text in allowed {
+            let d = engine.classify(text)
+            #expect(d.action == .allow && d.decidingRule == rule, "\(text): \(d.reasons.map(\.rule))")
+        }
+    }
+
     /// A legal pet in the listing does not allow it when a primate, big cat, bear or other
     /// prohibited group is offered beside it (`WG_LEGAL_PET` has `WG_PROHIBITED_GROUP_SPECIMEN`
     /// among its exclusions); the pet alone is still allowed.
     @Test func aLegalPetDoesNotAllowAPrimateOfferedBesideIt() {
-        for text in ["Baby marmoset and lovebird for sale, $900", "Agapornis y mono capuchino bebé, 1500 €"] {
-            let d = engine.classify(text)
-            #expect(d.action == .block && !d.reasons.contains { $0.rule == "WG_LEGAL_PET" }, "\(text): \(d.reasons.map(\.rule))")
-        }
-        for text in ["Lovebird for sale, hand fed, $120", "Vendo agapornis, 40 euros"] {
-            let d = engine.classify(text)
-            #expect(d.action == .allow && d.decidingRule == "WG_LEGAL_PET", "\(text): \(d.reasons.map(\.rule))")
-        }
+        expectAllowRule("WG_LEGAL_PET",
+                        allows: ["Lovebird for sale, hand fed, $120", "Vendo agapornis, 40 euros"],
+                        blocks: ["Baby marmoset and lovebird for sale, $900", "Agapornis y mono capuchino bebé, 1500 €"])
     }
 
     /// Food and brand names excuse the wildlife word in them ("tiger prawns", "Tiger Balm"), but
     /// not a banned product offered with a price or a sale word in the same listing
     /// (`WG_FOOD_OR_BRAND_CONTEXT` and `WG_PRICED_PROHIBITED_PRODUCT`).
     @Test func foodAndBrandNamesDoNotExcuseABannedProductOffered() {
-        for text in ["Tiger prawns 1kg and tiger bone wine, $50", "Tiger Balm and rhino horn powder 10g, $80"] {
-            let d = engine.classify(text)
-            #expect(d.action == .block && !d.reasons.contains { $0.rule == "WG_FOOD_OR_BRAND_CONTEXT" }, "\(text): \(d.reasons.map(\.rule))")
-        }
-        for text in ["Tiger prawns 1kg, $12, fresh today", "Tiger Balm white 19g, $4"] {
-            let d = engine.classify(text)
-            #expect(d.action == .allow && d.decidingRule == "WG_FOOD_OR_BRAND_CONTEXT", "\(text): \(d.reasons.map(\.rule))")
-        }
+        expectAllowRule("WG_FOOD_OR_BRAND_CONTEXT",
+                        allows: ["Tiger prawns 1kg, $12, fresh today", "Tiger Balm white 19g, $4"],
+                        blocks: ["Tiger prawns 1kg and tiger bone wine, $50", "Tiger Balm and rhino horn powder 10g, $80"])
     }
 
     @Test func mammothIvoryGoesToReview() {
