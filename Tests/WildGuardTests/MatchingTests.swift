@@ -296,6 +296,40 @@ struct PatternAnalysisTests {
             #expect(found == Self.naive(literals, text))
         }
     }
+
+    /// A fenced literal is not reported next to a fence byte on its fenced side(s), and is
+    /// reported everywhere else; an unfenced one is reported everywhere.
+    @Test("skips exactly the occurrences a fence keeps out", arguments: [1, AhoCorasick.maxDenseStates])
+    func ahoCorasickFences(denseStates: Int) {
+        var seed: UInt64 = 0x5EED_FE7C_E000_0001
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let alphabet: [UInt8] = [0x61, 0x62, 0x63, 0x20, 0xD0, 0xB8]
+        let fenceBytes = ByteSet([0x61, 0x62])
+        let choices: [AhoCorasick.Fence] = [[], .before, .after, [.before, .after]]
+        var skipped = 0
+        for _ in 0..<20 {
+            let literals = (0..<30).map { _ in (0..<(1 + next(4))).map { _ in alphabet[next(alphabet.count)] } }
+            let fences = literals.map { _ in choices[next(choices.count)] }
+            let text = (0..<300).map { _ in alphabet[next(alphabet.count)] }
+            let ac = AhoCorasick(literals: literals, fences: fences, fenceBytes: fenceBytes, maxDenseStates: denseStates)
+            var found: [[Int]] = []
+            text.withUnsafeBufferPointer { buffer in ac.scan(buffer) { found.append([$0, $1]) } }
+            found.sort { ($0[1], $0[0]) < ($1[1], $1[0]) }
+            let expected = Self.naive(literals, text).filter { occurrence in
+                let (id, end) = (occurrence[0], occurrence[1])
+                let start = end - literals[id].count
+                if fences[id].contains(.before) && start > 0 && fenceBytes.contains(text[start - 1]) { return false }
+                if fences[id].contains(.after) && end < text.count && fenceBytes.contains(text[end]) { return false }
+                return true
+            }
+            skipped += Self.naive(literals, text).count - expected.count
+            #expect(found == expected)
+        }
+        #expect(skipped > 100)
+    }
 }
 
 @Suite("Matcher")
@@ -473,6 +507,18 @@ struct MatcherTests {
         #expect(MatcherCompiler.asciiDigits(pattern) == expected)
     }
 
+    /// Non-ASCII letters in a pattern are folded as listings are; one that folds to regex syntax
+    /// (full-width punctuation) stays a literal character, and ASCII syntax stays syntax.
+    @Test("pattern literals fold as listings do, full-width punctuation escaped", arguments: [
+        ("多少钱？", "多少钱\\?"),
+        ("（象牙）", "\\(象牙\\)"),
+        ("ngà voi", "nga voi"),
+        ("(?:象牙|犀角)+", "(?:象牙|犀角)+"),
+    ])
+    func patternLiteralsFold(pattern: String, expected: String) {
+        #expect(MatcherCompiler.foldLiterals(pattern, table: .shared) == expected)
+    }
+
     @Test func signalsCarryTheOriginalSpan() {
         let text = "Bán ngà voi và ＩＶＯＲＹ"
         let signal = Self.engine.classify(text).signals.first { $0.id == "product.ivory" }
@@ -506,6 +552,26 @@ struct JSONWriterTests {
         let expected = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
         #expect(written == expected)
         #expect(Double(written) == value)
+    }
+
+    /// A score is written to two decimals from its hundredths, rounded once: the same text as
+    /// rounding to a `Double` of two decimals and writing that.
+    @Test func writesScoresToTwoDecimalsAsRoundingThenWritingWould() {
+        var generator = SplitMix64(seed: 0x5C0_4E5)
+        var values: [Double] = [0, -0.0, 0.005, -0.005, 1.005, 2.675, 0.125, 99.995, 1e13, -1e13, 1e15, 1e300, .nan, .infinity, -.infinity]
+        for _ in 0..<2_000 {
+            let bits = generator.next()
+            // Up to a million, over a power of two up to 2^11: many fractions, some halfway.
+            let magnitude = Double(bits % 1_000_000) / Double(1 << ((bits >> 20) % 12))
+            values.append(bits & 1 == 0 ? magnitude : -magnitude)
+        }
+        for value in values {
+            var once = JSONWriter()
+            _ = once.reserving(JSONCursor.maxNumberCount) { $0.hundredths(of: value) }
+            var twice = JSONWriter()
+            twice.number((value * 100).rounded() / 100)
+            #expect(once.bytes == twice.bytes, "\(value)")
+        }
     }
 
     @Test("writes whole numbers digit by digit", arguments: [0, 7, 10, -10, 99, 1_000_000, Int.max, Int.min])

@@ -116,7 +116,7 @@ public enum DecisionJSON {
             c.fragment("null")
         }
         c.fragment(",\"score\":")
-        c.number((score * 100).rounded() / 100)
+        c.hundredths(of: score)
     }
 
     /// `,"tags":[…],"taxon":{…}`, each when there is one.

@@ -171,25 +171,29 @@ struct JSONCursor {
     /// The most bytes `integer(_:)` or `number(_:)` writes.
     static var maxNumberCount: Int { 32 }
 
-    /// A whole number, digit by digit.
+    /// A whole number, digit by digit. Spans and whole scores are short: up to three digits
+    /// are written inline, without a loop or a call.
+    @inline(__always)
     mutating func integer(_ value: Int) {
+        guard value >= 0 && value < 1_000 else { longInteger(value); return }
+        if value < 10 { byte(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value)); return }
+        let digits = value < 100 ? 2 : 3
+        guard room(digits) else { return }
+        let zero = UInt8(ascii: "0")
+        position[digits - 1] = zero + UInt8(truncatingIfNeeded: value % 10)
+        position[digits - 2] = zero + UInt8(truncatingIfNeeded: value / 10 % 10)
+        if digits == 3 { position[0] = zero + UInt8(truncatingIfNeeded: value / 100) }
+        position += digits
+    }
+
+    /// `integer` for a negative number or one of four digits or more.
+    @inline(never)
+    private mutating func longInteger(_ value: Int) {
         if value < 0 {
             byte(UInt8(ascii: "-"))
             // Int.min has no positive counterpart.
             guard value != .min else { text(String(value).dropFirst()); return }
             integer(-value)
-            return
-        }
-        if value < 10 { byte(UInt8(ascii: "0") + UInt8(value)); return }
-        // Spans and whole scores are short: up to three digits without a loop.
-        if value < 1_000 {
-            let digits = value < 100 ? 2 : 3
-            guard room(digits) else { return }
-            let zero = UInt8(ascii: "0")
-            position[digits - 1] = zero + UInt8(truncatingIfNeeded: value % 10)
-            position[digits - 2] = zero + UInt8(truncatingIfNeeded: value / 10 % 10)
-            if digits == 3 { position[0] = zero + UInt8(truncatingIfNeeded: value / 100) }
-            position += digits
             return
         }
         var digits = 0
@@ -211,18 +215,32 @@ struct JSONCursor {
         guard d.isFinite else { fragment("null"); return }
         let hundredths = (d * 100).rounded()
         if abs(hundredths) < 1e15, hundredths / 100 == d {
-            var cents = Int(hundredths)
-            if cents < 0 { byte(UInt8(ascii: "-")); cents = -cents }
-            integer(cents / 100)
-            var fraction = cents % 100
-            if fraction != 0 {
-                byte(UInt8(ascii: "."))
-                byte(UInt8(ascii: "0") + UInt8(fraction / 10))
-                fraction %= 10
-                if fraction != 0 { byte(UInt8(ascii: "0") + UInt8(fraction)) }
-            }
+            cents(Int(hundredths))
         } else {
             text(String(d)[...])
+        }
+    }
+
+    /// `number((d * 100).rounded() / 100)`: `d` to two decimals, rounded once. (For a whole
+    /// number of hundredths `h` below 10^15, `h / 100 * 100` rounds back to `h`, so `number`
+    /// would write the same digits.)
+    mutating func hundredths(of d: Double) {
+        let hundredths = (d * 100).rounded()
+        guard hundredths.isFinite, abs(hundredths) < 1e15 else { number(hundredths / 100); return }
+        cents(Int(hundredths))
+    }
+
+    /// A number of hundredths as a decimal: `150` as `1.5`, `-7` as `-0.07`.
+    private mutating func cents(_ value: Int) {
+        var cents = value
+        if cents < 0 { byte(UInt8(ascii: "-")); cents = -cents }
+        integer(cents / 100)
+        var fraction = cents % 100
+        if fraction != 0 {
+            byte(UInt8(ascii: "."))
+            byte(UInt8(ascii: "0") + UInt8(fraction / 10))
+            fraction %= 10
+            if fraction != 0 { byte(UInt8(ascii: "0") + UInt8(fraction)) }
         }
     }
 

@@ -114,10 +114,14 @@ public struct JSONRecord: Sendable {
                 }
                 @inline(__always) func named(_ name: String) -> Bool {
                     if let key { return key == name }
-                    // Through the name's UTF-8 buffer: comparing with its `utf8` view goes
-                    // through generic code.
+                    // Through the name's UTF-8 buffer, byte by byte: comparing with its `utf8`
+                    // view, or with `elementsEqual`, goes through generic code.
                     var name = name
-                    return name.withUTF8 { $0.count == keyRaw.count && $0.elementsEqual(keyRaw) }
+                    return name.withUTF8 { name in
+                        guard name.count == keyRaw.count else { return false }
+                        for k in 0..<name.count where name[k] != keyRaw[k] { return false }
+                        return true
+                    }
                 }
                 let kept = keeping.map { named($0.0) || named($0.1) } ?? true
                 try expect(UInt8(ascii: ":"), "':' after a field name")

@@ -142,15 +142,15 @@ private struct DecisionWriting {
             count += 48 + finding.span.count
             switch finding.source {
             case .entry(let e):
-                count += fragments.entryHeads[Int(e)].count + fragments.entryTails[Int(e)].count + 40
+                count += fragments.entryHead(Int(e)).count + fragments.entryTail(Int(e)).count + 40
             case .evasion(let kind, let attached):
                 let slot = DecisionFragments.evasionSlot(kind, attached: attached)
-                count += fragments.evasionHeads[slot].count + fragments.evasionTails[slot].count
+                count += fragments.evasionHead(slot).count + fragments.evasionTail(slot).count
             case .other(let index):
                 count += parts.others[Int(index)].expectedJSONCount
             }
         }
-        for rule in parts.firedRules { count += fragments.rules[rule].count }
+        for rule in parts.firedRules { count += fragments.rule(rule).count }
         if noteInvalid { count += Reason.invalidUTF8.expectedJSONCount }
         return count
     }
@@ -166,24 +166,24 @@ private struct DecisionWriting {
             let score = parts.scores[i]
             switch finding.source {
             case .entry(let e):
-                fragments.entryHeads[Int(e)].withUnsafeBufferPointer { c.bytes($0) }
+                c.bytes(fragments.entryHead(Int(e)))
                 if let evasion = finding.evasion, finding.kind != .evasion {
-                    fragments.writtenAs[evasion.index].withUnsafeBufferPointer { c.bytes($0) }
+                    c.bytes(fragments.writtenAs(evasion.index))
                 } else {
                     c.byte(UInt8(ascii: "\""))
                 }
                 writeEvidence(finding.span, score, &c)
-                fragments.entryTails[Int(e)].withUnsafeBufferPointer { c.bytes($0) }
+                c.bytes(fragments.entryTail(Int(e)))
                 if let evasion = finding.evasion {
-                    fragments.evasionEnds[evasion.index].withUnsafeBufferPointer { c.bytes($0) }
+                    c.bytes(fragments.evasionEnd(evasion.index))
                 } else {
                     c.byte(UInt8(ascii: "}"))
                 }
             case .evasion(let kind, let attached):
                 let slot = DecisionFragments.evasionSlot(kind, attached: attached)
-                fragments.evasionHeads[slot].withUnsafeBufferPointer { c.bytes($0) }
+                c.bytes(fragments.evasionHead(slot))
                 writeEvidence(finding.span, score, &c)
-                fragments.evasionTails[slot].withUnsafeBufferPointer { c.bytes($0) }
+                c.bytes(fragments.evasionTail(slot))
             case .other(let index):
                 var reason = parts.others[Int(index)]
                 reason.score = score
@@ -193,14 +193,14 @@ private struct DecisionWriting {
         for rule in parts.firedRules {
             if listed { c.byte(UInt8(ascii: ",")) }
             listed = true
-            fragments.rules[rule].withUnsafeBufferPointer { c.bytes($0) }
+            c.bytes(fragments.rule(rule))
         }
         if noteInvalid {
             if listed { c.byte(UInt8(ascii: ",")) }
             withUnsafePointer(to: Reason.invalidUTF8) { DecisionJSON.writeReason($0, into: &c) }
         }
         DecisionJSON.writeDecidingRule(decidingRule, &c)
-        fragments.recordTail.withUnsafeBufferPointer { c.bytes($0) }
+        c.bytes(fragments.recordTail)
     }
 
     /// The matched text, span and score of a finding: the original bytes at its span, as

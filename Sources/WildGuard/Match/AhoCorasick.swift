@@ -29,6 +29,21 @@ struct AhoCorasick: Sendable {
     private let outputs: [Int32]
     /// Byte length of each literal.
     let lengths: [Int32]
+    /// Per literal: which of its occurrences are not reported (`Fence`), an empty array when all
+    /// are. Checked before the caller's closure is called: most occurrences of a short word are
+    /// inside longer words, and a call per occurrence cost more than the check.
+    private let fences: [Fence]
+    /// Per byte: whether a fence stands against it (a table: one load per check).
+    private let fenceBytes: [Bool]
+
+    /// Which neighbours of an occurrence make it not worth reporting.
+    struct Fence: OptionSet, Sendable {
+        let rawValue: UInt8
+        /// Not reported when the byte before it is one of the fence bytes.
+        static let before = Fence(rawValue: 1)
+        /// Not reported when the byte after it is one of the fence bytes.
+        static let after = Fence(rawValue: 2)
+    }
 
     var stateCount: Int { sparse.count - 1 }
 
@@ -40,9 +55,15 @@ struct AhoCorasick: Sendable {
     private static let hasOutput: Int32 = Int32.min
     private static let stateMask: Int32 = Int32.max
 
-    /// - Parameter maxDenseStates: How many of the shallowest states get full rows (tests use few,
-    ///   to exercise the sparse path).
-    init(literals: [[UInt8]], maxDenseStates: Int = AhoCorasick.maxDenseStates) {
+    /// - Parameters:
+    ///   - fences: Per literal (or none): occurrences next to which of `fenceBytes` are skipped.
+    ///     Ignored unless there is one per literal.
+    ///   - maxDenseStates: How many of the shallowest states get full rows (tests use few, to
+    ///     exercise the sparse path).
+    init(
+        literals: [[UInt8]], fences: [Fence] = [], fenceBytes: ByteSet = ByteSet(),
+        maxDenseStates: Int = AhoCorasick.maxDenseStates
+    ) {
         // Built in flat arrays (no collection per state): a taxonomy makes a quarter of a million
         // states, and this runs at every engine load.
 
@@ -216,9 +237,13 @@ struct AhoCorasick: Sendable {
         self.outputStart = outputStart
         self.outputs = outputs
         self.lengths = literals.map { Int32($0.count) }
+        // One fence per literal, or none at all.
+        self.fences = fences.count == literals.count ? fences : []
+        self.fenceBytes = (0...255).map { fenceBytes.contains(UInt8($0)) }
     }
 
-    /// Calls `body(literal, end)` for every occurrence, where `end` is the offset just past it.
+    /// Calls `body(literal, end)` for every occurrence, where `end` is the offset just past it,
+    /// but for those its literal's fence keeps out.
     @inline(__always)
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
         guard let text = bytes.baseAddress else { return }
@@ -229,6 +254,9 @@ struct AhoCorasick: Sendable {
         edges.withUnsafeBufferPointer { edges in
         outputStart.withUnsafeBufferPointer { outputStart in
         outputs.withUnsafeBufferPointer { outputs in
+        fences.withUnsafeBufferPointer { fences in
+        fenceBytes.withUnsafeBufferPointer { fenceBytes in
+        lengths.withUnsafeBufferPointer { lengths in
             guard let dense = dense.baseAddress, let byteClass = byteClass.baseAddress,
                 let sparse = sparse.baseAddress, let edges = edges.baseAddress
             else { return }
@@ -247,11 +275,22 @@ struct AhoCorasick: Sendable {
                 var k = Int(outputStart[state])
                 let upper = Int(outputStart[state + 1])
                 while k < upper {
-                    body(Int(outputs[k]), position)
+                    let literal = Int(outputs[k])
                     k += 1
+                    if !fences.isEmpty {
+                        let fence = fences[literal]
+                        if fence.contains(.before) {
+                            let start = position - Int(lengths[literal])
+                            if start > 0 && fenceBytes[Int(text[start - 1])] { continue }
+                        }
+                        if fence.contains(.after) && position < bytes.count && fenceBytes[Int(text[position])] {
+                            continue
+                        }
+                    }
+                    body(literal, position)
                 }
             }
-        }}}}}}
+        }}}}}}}}}
     }
 
     /// The automaton's transition tables, as raw pointers for one scan.
@@ -282,8 +321,9 @@ struct AhoCorasick: Sendable {
             let next = state < denseCount
                 ? dense[state &* classCount &+ Int(byteClass[Int(byte)])]
                 : deepStep(state, byte, tables)
-            state = Int(next & stateMask)
-            if next < 0 { return (i, state, true) }
+            // Only a state with outputs carries the flag: the mask is needed on the way out.
+            if next < 0 { return (i, Int(next & stateMask), true) }
+            state = Int(next)
         }
         return (i, state, false)
     }

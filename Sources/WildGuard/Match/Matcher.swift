@@ -63,7 +63,23 @@ final class Matcher: Sendable {
     init(
         literals: [[UInt8]], actionsPerLiteral: [[Action]], terms: [TermTarget], phrases: [StemPhrase], regexes: [RegexRule]
     ) {
-        automaton = AhoCorasick(literals: literals)
+        // A literal none of whose uses can hold next to an ASCII letter or digit (words that
+        // need a boundary there) is not reported there: the boundary checks below would drop
+        // every action, and most occurrences of short words are inside longer ones.
+        let fences = actionsPerLiteral.map { list -> AhoCorasick.Fence in
+            var fence: AhoCorasick.Fence = list.isEmpty ? [] : [.before, .after]
+            for action in list {
+                guard case .term(let t) = action else { return [] }
+                let target = terms[Int(t)]
+                // An inflected phrase checks its start, and its end only after its last stem.
+                if target.phrase >= 0 { fence.remove(.after); continue }
+                if !target.leftBoundary { fence.remove(.before) }
+                if !target.rightBoundary { fence.remove(.after) }
+            }
+            return fence
+        }
+        automaton = AhoCorasick(
+            literals: literals, fences: fences, fenceBytes: ByteSet((0...127).filter { Normaliser.isASCIIWord($0) }))
         var start: [Int32] = []
         var flat: [Action] = []
         for list in actionsPerLiteral {
@@ -248,18 +264,21 @@ final class MatchScratch {
     struct Found {
         var hits: [Hit] = []
         private(set) var candidates: [Int32] = []
-        private var isCandidate: [Bool] = []
-        /// Per pattern: where the first and the last of its atoms start in the text (while it is
-        /// a candidate).
-        private var firstAtom: [Int32] = []
-        private var lastAtom: [Int32] = []
+        /// Per pattern: where the first and the last of its atoms start in the text, while it is
+        /// a candidate (`first` is -1 while it is not). One array, so that marking a candidate
+        /// writes (and checks the uniqueness of) one buffer.
+        private var atoms: [AtomStarts] = []
+
+        struct AtomStarts {
+            var first: Int32
+            var last: Int32
+            static let none = AtomStarts(first: -1, last: -1)
+        }
 
         init() {}
 
         init(regexCount: Int) {
-            isCandidate = [Bool](repeating: false, count: regexCount)
-            firstAtom = [Int32](repeating: 0, count: regexCount)
-            lastAtom = [Int32](repeating: 0, count: regexCount)
+            atoms = [AtomStarts](repeating: .none, count: regexCount)
             hits.reserveCapacity(64)
             candidates.reserveCapacity(16)
         }
@@ -268,28 +287,28 @@ final class MatchScratch {
         @inline(__always)
         mutating func markCandidate(_ r: Int, atomStart: Int) {
             let start = Int32(truncatingIfNeeded: atomStart)
-            if !isCandidate[r] {
-                isCandidate[r] = true
+            var starts = atoms[r]
+            if starts.first < 0 {
+                starts = AtomStarts(first: start, last: start)
                 candidates.append(Int32(r))
-                firstAtom[r] = start
-                lastAtom[r] = start
             } else {
                 // Occurrences come by end: a longer atom ending later can start earlier.
-                if start < firstAtom[r] { firstAtom[r] = start }
-                if start > lastAtom[r] { lastAtom[r] = start }
+                starts.first = min(starts.first, start)
+                starts.last = max(starts.last, start)
             }
+            atoms[r] = starts
         }
 
         /// Where the first atom of candidate pattern `r` starts.
-        func firstAtomStart(_ r: Int) -> Int { Int(firstAtom[r]) }
+        func firstAtomStart(_ r: Int) -> Int { Int(atoms[r].first) }
 
         /// Where the last atom of candidate pattern `r` starts: every match holds an atom, so no
         /// match starts after it.
-        func lastAtomStart(_ r: Int) -> Int { Int(lastAtom[r]) }
+        func lastAtomStart(_ r: Int) -> Int { Int(atoms[r].last) }
 
         mutating func reset() {
             hits.removeAll(keepingCapacity: true)
-            for r in candidates { isCandidate[Int(r)] = false }
+            for r in candidates { atoms[Int(r)] = .none }
             candidates.removeAll(keepingCapacity: true)
         }
     }

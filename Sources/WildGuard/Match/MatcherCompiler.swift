@@ -312,7 +312,9 @@ struct MatcherCompiler {
 
     /// Folds the non-ASCII characters of a pattern the way listings are folded ("ngà" -> "nga",
     /// "й" -> "и"), so that authors can write names as they are spelt. ASCII is left alone: it holds
-    /// the regex syntax, and matching is caseless anyway.
+    /// the regex syntax, and matching is caseless anyway. A character that folds to regex syntax
+    /// (the full-width "？" of Chinese and Japanese text folds to "?") stays a literal character,
+    /// escaped: unescaped, it silently changed what the pattern meant.
     static func foldLiterals(_ pattern: String, table: CharacterTable) -> String {
         var out = ""
         out.unicodeScalars.reserveCapacity(pattern.unicodeScalars.count)
@@ -320,7 +322,7 @@ struct MatcherCompiler {
             if scalar.isASCII {
                 out.unicodeScalars.append(scalar)
             } else {
-                out += table.fold(String(Character(scalar)))
+                out += RegexEscaper.escape(table.fold(String(Character(scalar))))
             }
         }
         return out
