@@ -158,6 +158,16 @@ struct DecisionTests {
                         blocks: ["Tiger prawns 1kg and tiger bone wine, $50", "Tiger Balm and rhino horn powder 10g, $80"])
     }
 
+    /// A job advertisement excuses an animal name in it (a bar, zoo or shop that is hiring), but
+    /// not a banned product in the same listing (`WG_JOB_AD_CONTEXT` excludes it).
+    @Test func aJobAdDoesNotExcuseABannedProductInTheSameListing() {
+        expectAllowRule("WG_JOB_AD_CONTEXT",
+                        allows: ["We are hiring a zookeeper! Apply by Friday",
+                                 "Se busca camarero para el bar El Elefante, jornada completa, 1.300 €"],
+                        blocks: ["We are hiring! Also selling ivory bangles, $200",
+                                 "Se busca camarero, jornada completa. Vendo colmillo de marfil, 500 €"])
+    }
+
     @Test func mammothIvoryGoesToReview() {
         #expect(engine.classify("Mammoth ivory carving, certified fossil, $800").action == .review)
     }

@@ -436,6 +436,32 @@ struct MatcherTests {
         Self.engine.classify(text).signals.contains { $0.id == id }
     }
 
+    /// A phrase of an inflected language that starts with a short word ("с клеткой") matches
+    /// as before, with its endings free, but its first literal is the two words together: a
+    /// one-letter literal started a phrase check at every word beginning with that letter.
+    @Test func inflectedPhrasesWithAShortFirstWord() throws {
+        let yaml = """
+            kind: intent
+            entries:
+              - id: intent.cage
+                terms:
+                  ru: [с клеткой]
+                source: test
+                examples: {positive: [с клеткой], negative: [клетка]}
+            """
+        let engine = try Engine(taxonomyDirectory: Fixtures.temporaryTaxonomy(files: ["lexicon/cage.yaml": yaml]))
+        func fires(_ text: String) -> Bool { engine.classify(text).signals.contains { $0.id == "intent.cage" } }
+        #expect(fires("Попугай с клеткой"))
+        #expect(fires("Хомяки с клетками и кормом"))
+        #expect(fires("попугай С  клеткой"))
+        #expect(!fires("Попугай склеткой"))
+        #expect(!fires("с большой клеткой"))
+        #expect(!fires("клетка"))
+        for short in ["с", "s"] {
+            #expect(!engine.matcher.literals.contains(Array(short.utf8)), "\(short)")
+        }
+    }
+
     @Test func wholeWordsInSpacedScripts() {
         #expect(fires("Ivory bangle"))
         #expect(!fires("ivorybangle"))

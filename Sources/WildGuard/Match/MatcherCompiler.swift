@@ -131,6 +131,16 @@ struct MatcherCompiler {
             open.append(true)
         }
         guard open.contains(true) else { return }
+        // A short first word ("с клеткой", "w dobrym stanie", "s volyerom") is found with the
+        // word after it, as one literal: alone, "s" or "w" started a phrase check at every word
+        // that begins with the letter. The same bytes match (a closed stem is followed by one
+        // space and the next stem), and the scan's cost no longer depends on the first word.
+        while stems.count > 1 && !open[0] {
+            stems[0] += [0x20] + stems[1]
+            open[0] = open[1]
+            stems.remove(at: 1)
+            open.remove(at: 1)
+        }
         let phrase = Matcher.StemPhrase(stems: stems, openEnding: open)
         guard phraseKeys.insert(PhraseKey(entry: index, stems: stems)).inserted else { return }
         phrases.append(phrase)
