@@ -77,7 +77,7 @@ public struct Normaliser: Sendable {
             if takesPlainPath, let slot = table.slot(of: scalar),
                 appendPlain(atSlot: slot, from: i..<i + length, state: &state, out: &out)
             {
-                i += length
+                i = appendPlainRun(input, from: i + length, state: &state, out: &out)
                 continue
             }
             appendScalar(scalar, at: i..<i + length, input: input, state: &state, out: &out, output: output)
@@ -277,10 +277,41 @@ public struct Normaliser: Sendable {
     /// no invisible character before it. Returns false, writing nothing, for any other case.
     @inline(__always)
     private func appendPlain(atSlot slot: Int, from origin: Range<Int>, state: inout State, out: inout Buffers) -> Bool {
-        let cls = table.characterClass(atSlot: slot)
-        guard cls.isDisjoint(with: [.space, .invisible, .droppedMark]), !state.pendingSpace, state.invisibleAfterWord == nil,
-            let (packed, written) = table.shortFold(at: slot)
+        guard !state.pendingSpace, state.invisibleAfterWord == nil,
+            let written = writePlain(atSlot: slot, from: origin, out: &out)
         else { return false }
+        notePlain(atSlot: slot, written: written, out: out, state: &state)
+        return true
+    }
+
+    /// After `appendPlain` took a character: the plain characters right after it (`input[start...]`),
+    /// up to the first that is ASCII, invalid, or not plain. A plain character reads nothing of
+    /// the state and changes nothing `appendPlain` checks, so the state is written once, for the
+    /// last of them: a run of Chinese, Thai or Cyrillic letters costs one call. Returns where it
+    /// stopped.
+    private func appendPlainRun(_ input: UnsafeBufferPointer<UInt8>, from start: Int, state: inout State, out: inout Buffers) -> Int {
+        var i = start
+        var last: (slot: Int, written: Int)?
+        while i < input.count && input[i] >= 0x80 {
+            let (scalar, length) = Self.decode(input, at: i)
+            guard let scalar, let slot = table.slot(of: scalar),
+                let written = writePlain(atSlot: slot, from: i..<i + length, out: &out)
+            else { break }
+            last = (slot, written)
+            i += length
+        }
+        if let last { notePlain(atSlot: last.slot, written: last.written, out: out, state: &state) }
+        return i
+    }
+
+    /// Writes the fold of a plain character (at most four bytes; no separator, invisible
+    /// character or dropped mark) and returns how many bytes it has; nil, writing nothing, for
+    /// any other character.
+    @inline(__always)
+    private func writePlain(atSlot slot: Int, from origin: Range<Int>, out: inout Buffers) -> Int? {
+        let cls = table.characterClass(atSlot: slot)
+        guard cls.isDisjoint(with: [.space, .invisible, .droppedMark]), let (packed, written) = table.shortFold(at: slot)
+        else { return nil }
         // Four bytes and four origins stored whatever the fold's length: only `written` of them
         // count, and the stage always has room for four.
         out.reserve(4)
@@ -293,16 +324,23 @@ public struct Normaliser: Sendable {
             out.stageEnd[at &+ k] = upper
         }
         out.staged = at &+ written
+        return written
+    }
+
+    /// The state after a plain character whose fold, `written` bytes, is the last thing written.
+    @inline(__always)
+    private func notePlain(atSlot slot: Int, written: Int, out: Buffers, state: inout State) {
+        let cls = table.characterClass(atSlot: slot)
+        let at = out.staged &- written
         state.lastWasWord = cls.contains(.word)
         state.lastWasEmoji = cls.contains(.emoji)
         state.lastWasUnspaced = cls.contains(.unspaced)
-        if written > 1, written > Self.sequenceLength(UInt8(truncatingIfNeeded: packed)),
+        if written > 1, written > Self.sequenceLength(out.stageBytes[at]),
             let last = Self.lastScalarIfSeveral(UnsafeBufferPointer(start: out.stageBytes + at, count: written))
         {
             state.lastWasUnspaced = table.characterClass(of: last).contains(.unspaced)
         }
         state.lastWasAlphabetic = cls.contains(.latin) || cls.contains(.cyrillicOrGreek)
-        return true
     }
 
     private func appendScalar(
