@@ -14,10 +14,41 @@ struct CompiledPolicy: Sendable {
         var negated: Bool
     }
 
+    /// A selector's tests, folded into what a signal must have: one mask of kinds, up to two
+    /// word sets it must meet inline (more in `moreWords`, rare), one set of words it must not
+    /// have. Testing a signal is a few masks, not a walk over the tests with a switch on each.
     struct CompiledSelector: Sendable {
-        var tests: [Test]
         /// For `rule:ID`: the index of that rule.
         var rule: Int?
+        /// The kinds a matching signal can have: those every kind test allows, less those a
+        /// negated kind test names.
+        private(set) var kinds: UInt16 = .max
+        /// Word sets a matching signal must meet each of; empty when unused.
+        private(set) var words1 = TagSet()
+        private(set) var words2 = TagSet()
+        private(set) var moreWords: [TagSet] = []
+        /// Words a matching signal must not have (the negated word tests together).
+        private(set) var forbidden = TagSet()
+        /// Entry tests: the signal's entry must be (or, negated, must not be) one of `ids`.
+        private(set) var entryTests: [(ids: [Int32], negated: Bool)] = []
+        /// A test no signal can pass (a word no signal carries, not negated).
+        private(set) var impossible = false
+
+        init(tests: [Test], rule: Int?) {
+            self.rule = rule
+            for test in tests {
+                switch (test.kind, test.negated) {
+                case (.kinds(let mask), false): kinds &= mask
+                case (.kinds(let mask), true): kinds &= ~mask
+                case (.words(let set), false):
+                    if words1.isEmpty { words1 = set } else if words2.isEmpty { words2 = set } else { moreWords.append(set) }
+                case (.words(let set), true): forbidden = forbidden | set
+                case (.entries(let ids), let negated): entryTests.append((ids, negated))
+                case (.impossible, false): impossible = true
+                case (.impossible, true): break
+                }
+            }
+        }
     }
 
     struct CompiledRule: Sendable {
@@ -112,33 +143,24 @@ struct CompiledPolicy: Sendable {
 
 extension CompiledPolicy.CompiledSelector {
     /// Whether a signal could match, given the kinds and words of all signals together: false
-    /// when a test that is not negated asks for a kind or word none of them has (or can never
-    /// hold). Negated tests and entry tests are left to `matches`.
+    /// when the selector needs a kind or a word none of them has (or can never hold). Negated
+    /// tests and entry tests are left to `matches`.
     @inline(__always)
     func mayMatch(anyKind: UInt16, anyWords: TagSet) -> Bool {
-        for test in tests where !test.negated {
-            switch test.kind {
-            case .kinds(let mask): if mask & anyKind == 0 { return false }
-            case .words(let set): if !set.intersects(anyWords) { return false }
-            case .entries: break
-            case .impossible: return false
-            }
-        }
+        guard !impossible, kinds & anyKind != 0 else { return false }
+        if !words1.isEmpty && !words1.intersects(anyWords) { return false }
+        if !words2.isEmpty && !words2.intersects(anyWords) { return false }
+        for set in moreWords where !set.intersects(anyWords) { return false }
         return true
     }
 
     @inline(__always)
     func matches(kind: SignalKind, words: TagSet, entry: Int32) -> Bool {
-        for test in tests {
-            let result: Bool
-            switch test.kind {
-            case .kinds(let mask): result = mask & SignalKind.bit(kind) != 0
-            case .words(let set): result = set.intersects(words)
-            case .entries(let ids): result = ids.contains(entry)
-            case .impossible: result = false
-            }
-            if result == test.negated { return false }
-        }
+        guard !impossible, kinds & SignalKind.bit(kind) != 0, !forbidden.intersects(words) else { return false }
+        if !words1.isEmpty && !words1.intersects(words) { return false }
+        if !words2.isEmpty && !words2.intersects(words) { return false }
+        for set in moreWords where !set.intersects(words) { return false }
+        for test in entryTests where test.ids.contains(entry) == test.negated { return false }
         return true
     }
 }

@@ -77,14 +77,18 @@ final class PolicyEvaluator: Sendable {
         withUnsafeTemporaryAllocation(of: SignalBits.self, capacity: signals.count) { bits in
             // What any signal has: a selector that needs a kind or a word no signal has holds for
             // none of them, without testing each.
-            var anyKind: UInt16 = 0
-            var anyWords = TagSet()
+            var kindsSeen: UInt16 = 0
+            var wordsSeen = TagSet()
             for i in signals.indices {
                 let words = signals[i].words
                 bits.initializeElement(at: i, to: SignalBits(kind: signals[i].kind, words: words, entry: signals[i].entry))
-                anyKind |= SignalKind.bit(signals[i].kind)
-                anyWords = anyWords | words
+                kindsSeen |= SignalKind.bit(signals[i].kind)
+                wordsSeen = wordsSeen | words
             }
+            // Constants for the closures below: a captured variable is boxed and checked for
+            // exclusive access at run time on every read.
+            let anyKind = kindsSeen
+            let anyWords = wordsSeen
             withUnsafeTemporaryAllocation(of: Bool.self, capacity: rules.count) { fired in
                 fired.initialize(repeating: false)
                 func holds(_ selector: CompiledPolicy.CompiledSelector) -> Bool {
