@@ -87,6 +87,12 @@ struct NormaliserTests {
         ("犀.角杯.", EvasionKind.spacing, "#犀角杯"),
         ("iv*ory bangle", EvasionKind.spacing, "#ivory"),
         ("象^牙^手镯", EvasionKind.spacing, "#象牙手镯"),
+        // A Russian word stays Russian: spread out with dots, broken by a symbol, or with leet
+        // digits between its letters (a digit at its edge is a count: "5кг").
+        ("с.л.о.н.о.в.а.я", EvasionKind.spacing, "#слоновая"),
+        ("к*о*с*т*ь", EvasionKind.spacing, "#кость"),
+        ("сл0н0вая к0сть", EvasionKind.leet, "слоновая"),
+        ("н0сорог", EvasionKind.leet, "носорог"),
     ])
     func variants(input: String, kind: EvasionKind, expected: String) {
         let text = Fixtures.normalised(input)
@@ -105,7 +111,7 @@ struct NormaliserTests {
         #expect(!text.variants.contains { $0.kind == .spacing }, "\(text.variants.map { String(decoding: text.bytes[$0.range], as: UTF8.self) })")
     }
 
-    @Test("reads quantities as numbers, not letters", arguments: ["5kg", "10cm", "$500", "2024", "3pcs", "4x4"])
+    @Test("reads quantities as numbers, not letters", arguments: ["5kg", "10cm", "$500", "2024", "3pcs", "4x4", "5кг", "10см", "2шт"])
     func quantities(input: String) {
         let text = Fixtures.normalised("bangle \(input) ok")
         #expect(!text.variants.contains { $0.kind == .leet })

@@ -244,9 +244,10 @@ struct VariantBuilder: Sendable {
                 let o = Int(text.originStart[token.range.lowerBound])
                 text.append(UInt8(ascii: "#"), from: o..<o)
                 rewrite(token.range, text, input, one: one, drop: token.rewrite == .bridge ? .bridges : .spreaders,
-                        intoCyrillic: false)
+                        intoCyrillic: mostlyCyrillic(token.range, text))
             case .decode(let kind):
-                rewrite(token.range, text, input, one: one, drop: .nothing, intoCyrillic: kind == .homoglyph && mostlyCyrillic(token.range, text))
+                rewrite(token.range, text, input, one: one, drop: .nothing,
+                        intoCyrillic: (kind == .homoglyph || kind == .leet) && mostlyCyrillic(token.range, text))
             }
             previousJoined = isJoin
             switch token.rewrite {
@@ -489,10 +490,27 @@ struct VariantBuilder: Sendable {
             let b = bytes[k]
             return (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: ".") || b == UInt8(ascii: ",")
         }
+        // A Cyrillic or Greek letter ends just before `k`, or starts at `k`.
+        @inline(__always) func isForeignLetter(endingBefore k: Int) -> Bool {
+            guard k > token.lowerBound, bytes[k - 1] >= 0x80 else { return false }
+            var start = k - 1
+            while start > token.lowerBound && bytes[start] & 0xC0 == 0x80 { start -= 1 }
+            return bytes.withUnsafeBufferPointer { table.characterClass(of: Normaliser.decodeValid($0, at: start)).contains(.cyrillicOrGreek) }
+        }
+        @inline(__always) func isForeignLetter(at k: Int) -> Bool {
+            guard k < token.upperBound, bytes[k] >= 0xC0 else { return false }
+            return bytes.withUnsafeBufferPointer { table.characterClass(of: Normaliser.decodeValid($0, at: k)).contains(.cyrillicOrGreek) }
+        }
         for k in token {
             let b = bytes[k]
             guard b < 0x80, Self.leet(b) != nil else { continue }
             let isDigit = b >= 0x30 && b <= 0x39
+            // Inside a Russian or Greek word, a digit between two of its letters is read as one
+            // too ("сл0н"); at a word's edge it is a count ("5кг"), as the unit list cannot say.
+            if isDigit && isForeignLetter(endingBefore: k) && isForeignLetter(at: k + 1) {
+                body(k)
+                continue
+            }
             guard isLetter(k - 1) || isLetter(k + 1) else { continue }
             // "!" after a word ends a sentence ("ivory!", "wow!!"); only inside one ("k!ng",
             // "!vory") does it stand for a letter.
@@ -558,8 +576,19 @@ struct VariantBuilder: Sendable {
         for (k, length, scalar) in pieces {
             let origin = Int(text.originStart[k])..<Int(text.originEnd[k + length - 1])
             if intoCyrillic {
-                if scalar < 0x80, let cyrillic = cyrillicLookalikes[UInt8(scalar)] {
-                    for byte in cyrillic { text.append(byte, from: origin) }
+                // A Russian word disguised: its spreaders and symbols dropped and its leet digits
+                // read as letters as in a Latin word, then every Latin letter (written or read
+                // from a digit) turned into the Cyrillic letter it looks like ("сл0н", "с.л.о.н").
+                if scalar < 0x80 {
+                    var b = UInt8(scalar)
+                    if drop == .spreaders && Self.isSpreader(b) { continue }
+                    if drop == .bridges && SymbolBridges.isBridge(b) { continue }
+                    if let letter = Self.leet(b), leetAt.contains(k) { b = b == UInt8(ascii: "1") ? one : letter }
+                    if let cyrillic = cyrillicLookalikes[b] {
+                        for byte in cyrillic { text.append(byte, from: origin) }
+                    } else {
+                        text.append(b, from: origin)
+                    }
                 } else {
                     for offset in 0..<length { text.append(text.bytes[k + offset], from: origin) }
                 }
