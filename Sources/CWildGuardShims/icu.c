@@ -50,6 +50,10 @@ int32_t wgshim_icu_script(uint32_t cp) {
     return U_FAILURE(status) ? -1 : (int32_t)script;
 }
 
+int32_t wgshim_icu_has_script(uint32_t cp, int32_t script) {
+    return uscript_hasScript((UChar32)cp, (UScriptCode)script) ? 1 : 0;
+}
+
 int32_t wgshim_icu_has_property(uint32_t cp, int32_t property) {
     UProperty which;
     switch (property) {

@@ -63,6 +63,15 @@ struct NormaliserTests {
         #expect(Fixtures.normalised("ivory\u{0}tusk\u{7}x").primaryText == "ivory tusk x")
     }
 
+    /// Spaces inside Japanese text carry no word boundary, and the kana length mark "ー" (a
+    /// Common-script letter used with hiragana and katakana) is read as kana: a spread-out name
+    /// joins up whole, in full-width and half-width katakana.
+    @Test func joinsSpreadOutKatakanaAcrossTheLengthMark() {
+        #expect(Fixtures.normalised("ス ロ ー ロ リ ス").primaryText == "スローロリス")
+        #expect(Fixtures.normalised("ｽ ﾛ ｰ ﾛ ﾘ ｽ").primaryText == "スローロリス")
+        #expect(Fixtures.normalised("ー the end").primaryText == "ー the end")
+    }
+
     @Test func leavesWordsOfOneScriptAlone() {
         let text = Fixtures.normalised("слоновая кость")
         #expect(text.primaryText == "слоновая кость")

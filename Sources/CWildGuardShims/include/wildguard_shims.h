@@ -24,6 +24,10 @@ int32_t wgshim_icu_general_category(uint32_t cp);
 /** ICU script code (UScriptCode) of a code point. */
 int32_t wgshim_icu_script(uint32_t cp);
 
+/** 1 when `script` (a UScriptCode) is among the code point's Script_Extensions (the scripts a
+    character shared by several is used with, such as the kana length mark), else 0. */
+int32_t wgshim_icu_has_script(uint32_t cp, int32_t script);
+
 /** 1 when the code point is Default_Ignorable, Emoji, Extended_Pictographic, White_Space,
     Alphabetic respectively; selected by `property` (0..4). */
 int32_t wgshim_icu_has_property(uint32_t cp, int32_t property);

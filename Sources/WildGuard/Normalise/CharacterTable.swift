@@ -217,7 +217,11 @@ final class CharacterTable: Sendable {
             cls.insert(.word)
             if foldedCategory == ICU.Category.decimalDigit {
                 cls.insert([.digit, .spaced])
-            } else if scriptsWithoutSpaces.contains(foldedScript) {
+            } else if scriptsWithoutSpaces.contains(foldedScript)
+                || (foldedScript == ICU.Script.common.rawValue && scriptsWithoutSpaces.contains { ICU.hasScript(first, $0) })
+            {
+                // A letter of a script written without spaces, or one those scripts share (the
+                // kana length mark "ー" is Common, used with hiragana and katakana).
                 cls.insert(.unspaced)
             } else if foldedScript != ICU.Script.common.rawValue && foldedScript != ICU.Script.inherited.rawValue {
                 cls.insert(.spaced)

@@ -35,6 +35,8 @@ enum ICU {
 
     static func category(_ scalar: UInt32) -> Int32 { wgshim_icu_general_category(scalar) }
     static func script(_ scalar: UInt32) -> Int32 { wgshim_icu_script(scalar) }
+    /// Whether `script` is among the scalar's Script_Extensions.
+    static func hasScript(_ scalar: UInt32, _ script: Int32) -> Bool { wgshim_icu_has_script(scalar, script) == 1 }
     static func isDefaultIgnorable(_ scalar: UInt32) -> Bool { wgshim_icu_has_property(scalar, 0) == 1 }
     static func isEmoji(_ scalar: UInt32) -> Bool { wgshim_icu_has_property(scalar, 2) == 1 }
     static func isWhiteSpace(_ scalar: UInt32) -> Bool { wgshim_icu_has_property(scalar, 3) == 1 }
