@@ -119,7 +119,7 @@ final class DecisionFragments: @unchecked Sendable {
         starts.deallocate()
     }
 
-    /// Index into `evasionHeads` and `evasionTails`.
+    /// The slot of a disguise signal, as `evasionHead(_:)` and `evasionTail(_:)` take it.
     static func evasionSlot(_ kind: EvasionKind, attached: Bool) -> Int { kind.index * 2 + (attached ? 1 : 0) }
 
     private static func render(_ body: (inout JSONCursor) -> Void) -> [UInt8] {

@@ -144,7 +144,7 @@ struct CompiledPolicy: Sendable {
 extension CompiledPolicy.CompiledSelector {
     /// Whether a signal could match, given the kinds and words of all signals together: false
     /// when the selector needs a kind or a word none of them has (or can never hold). Negated
-    /// tests and entry tests are left to `matches`.
+    /// word tests and entry tests are left to `matches`.
     @inline(__always)
     func mayMatch(anyKind: UInt16, anyWords: TagSet) -> Bool {
         guard !impossible, kinds & anyKind != 0 else { return false }
