@@ -575,40 +575,24 @@ struct VariantBuilder: Sendable {
         }
         for (k, length, scalar) in pieces {
             let origin = Int(text.originStart[k])..<Int(text.originEnd[k + length - 1])
-            if intoCyrillic {
-                // A Russian word disguised: its spreaders and symbols dropped and its leet digits
-                // read as letters as in a Latin word, then every Latin letter (written or read
-                // from a digit) turned into the Cyrillic letter it looks like ("сл0н", "с.л.о.н").
-                if scalar < 0x80 {
-                    var b = UInt8(scalar)
-                    if drop == .spreaders && Self.isSpreader(b) { continue }
-                    if drop == .bridges && SymbolBridges.isBridge(b) { continue }
-                    if let letter = Self.leet(b), leetAt.contains(k) { b = b == UInt8(ascii: "1") ? one : letter }
-                    if let cyrillic = cyrillicLookalikes[b] {
-                        for byte in cyrillic { text.append(byte, from: origin) }
-                    } else {
-                        text.append(b, from: origin)
-                    }
-                } else {
-                    for offset in 0..<length { text.append(text.bytes[k + offset], from: origin) }
-                }
-                continue
-            }
             if scalar < 0x80 {
-                let b = UInt8(scalar)
+                var b = UInt8(scalar)
                 if drop == .spreaders && Self.isSpreader(b) { continue }
                 if drop == .bridges && SymbolBridges.isBridge(b) { continue }
-                if var letter = Self.leet(b), leetAt.contains(k) {
-                    if b == UInt8(ascii: "1") { letter = one }
-                    text.append(letter, from: origin)
-                    continue
+                if let letter = Self.leet(b), leetAt.contains(k) { b = b == UInt8(ascii: "1") ? one : letter }
+                // In a Russian word, every Latin letter (written or read from a digit) becomes
+                // the Cyrillic letter it looks like ("сл0н", "с.л.о.н").
+                if intoCyrillic, let cyrillic = cyrillicLookalikes[b] {
+                    for byte in cyrillic { text.append(byte, from: origin) }
+                } else {
+                    text.append(b, from: origin)
                 }
-                text.append(b, from: origin)
                 continue
             }
-            // Look the letter up as it was written (its shape), then as folded.
+            // A Russian word keeps its own letters; in a Latin one, a look-alike is looked up as
+            // it was written (its shape), then as folded.
             let written = origin.lowerBound < input.count ? Normaliser.decodeValid(input, at: origin.lowerBound) : scalar
-            if let ascii = homoglyphs[written] ?? homoglyphs[scalar] {
+            if !intoCyrillic, let ascii = homoglyphs[written] ?? homoglyphs[scalar] {
                 text.append(ascii, from: origin)
                 continue
             }
