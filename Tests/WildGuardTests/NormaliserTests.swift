@@ -319,6 +319,61 @@ struct DisguiseRuleTests {
         #expect(kinds.count >= 5, "\(kinds)")
     }
 
+    /// The first reading skips quiet tokens eight bytes at a time; on random text it must stop no
+    /// later than the first token it would look at token by token (one-letter, or neither plain
+    /// lower case nor passed by the disguise filter), at the start of a token, and - short of the
+    /// last eight bytes - at that token itself.
+    @Test func quietTokensAreSkippedAsTokenByToken() {
+        let builder = VariantBuilder(table: .shared)
+        let alphabet: [UInt8] = Array("abcxyzmnopqrstuv     ,.(*1 2/A|".utf8) + [0xC3, 0xA9]
+        var generator = SplitMix64(seed: 0x5C1F)
+        var cases = 0
+        var skipped = 0
+        for _ in 0..<8_000 {
+            let text = (0..<Int(generator.next() % 48)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            // Whole UTF-8 characters only, as in normalised text.
+            let valid = Array(String(decoding: text, as: UTF8.self).utf8)
+            valid.withUnsafeBufferPointer { bytes in
+                let end = bytes.count
+                var start = 0
+                while start < end && bytes[start] == 0x20 { start += 1 }
+                guard start < end else { return }
+                var firstLooked = end
+                var k = start
+                while k < end {
+                    let scanned = VariantBuilder.scanToken(from: k, to: end, bytes)
+                    let token = k..<scanned.end
+                    if builder.isSingleLetter(token, bytes) || !(scanned.allLower || !builder.filter.mayBeDisguised(token, bytes)) {
+                        firstLooked = k
+                        break
+                    }
+                    k = scanned.end
+                    while k < end && bytes[k] == 0x20 { k += 1 }
+                }
+                let stop = builder.filter.skipQuietTokens(from: start, to: end, bytes)
+                let shown = String(decoding: valid, as: UTF8.self)
+                #expect(stop >= start && stop <= firstLooked, "'\(shown)': \(stop), not \(firstLooked)")
+                #expect(stop == start || stop == end || bytes[stop - 1] == 0x20, "'\(shown)': \(stop)")
+                if firstLooked + 8 <= end, stop != firstLooked {
+                    // It may stop early, where it does not tell quiet from not: at a token with a
+                    // byte that is not ASCII, a capital or a spreading mark before its end, or one
+                    // that starts with a letter and no letter after it.
+                    let token = bytes[stop..<VariantBuilder.scanToken(from: stop, to: end, bytes).end]
+                    let spreadInside = token.dropLast().contains { VariantBuilder.isSpreader($0) }
+                    let loneLetter = token[stop] &- 0x61 < 26 && (token.count == 1 || !(token[stop + 1] &- 0x61 < 26))
+                    let unsure = token.contains { $0 >= 0x80 || $0 &- 0x41 < 26 } || spreadInside || loneLetter
+                    #expect(unsure, "'\(shown)': \(stop), not \(firstLooked)")
+                }
+                if firstLooked + 8 <= end {
+                    cases += 1
+                    if stop > start && stop == firstLooked { skipped += 1 }
+                }
+            }
+        }
+        // Many times: quiet tokens skipped up to the very token to stop at.
+        #expect(cases > 1_000 && skipped > 300, "\(cases), \(skipped)")
+    }
+
     /// `examineScalars` reads ASCII bytes without the character table; on random tokens mixing
     /// Latin, Cyrillic and Greek letters (some homoglyphs), other scripts, leet digits and symbols
     /// and spreading punctuation, it must decide as the rule does with every character looked up
@@ -381,7 +436,20 @@ struct DisguiseRuleTests {
         }
     }
 
-    /// Every Cyrillic or Greek letter of the basic plane makes a token worth examining.
+    /// A word wholly in Cyrillic or Greek is spared (it cannot be a homoglyph disguise); beside a
+    /// Latin letter, a character that may be Latin, a leet digit or a symbol inside it, it is not.
+    @Test func theFilterSparesWordsWhollyInCyrillicOrGreek() {
+        let builder = VariantBuilder(table: .shared)
+        for (token, examined) in [("почтой", false), ("слоновая,", false), ("ελεφαντοστό", false), ("(кость)", false),
+                                  ("слoн", true), ("kость", true), ("слøн", true), ("сл0н", true), ("сл.он", true),
+                                  ("сл*он", true), ("слон𝐚", true), ("ivоry", true)] {
+            let bytes = Array(token.utf8)
+            bytes.withUnsafeBufferPointer { #expect(builder.filter.mayBeDisguised(0..<$0.count, $0) == examined, "\(token)") }
+        }
+    }
+
+    /// Every Cyrillic or Greek letter of the basic plane beside a Latin one makes a token worth
+    /// examining.
     @Test func theFilterExaminesEveryCyrillicOrGreekLetter() {
         let builder = VariantBuilder(table: .shared)
         var checked = 0

@@ -3,11 +3,11 @@
 ///
 /// The examination finds four disguises, and each needs something this filter looks for:
 /// leetspeak needs a leet digit or symbol, spread-out letters need two spreading punctuation
-/// marks, homoglyphs need a Cyrillic or Greek letter, and a word broken by a symbol
-/// (`SymbolBridges`) needs an asterisk, or a symbol inside the token with a three-byte character.
-/// A token with none of these (a word with a comma after it, an accented word, a run of Thai or
-/// Chinese) is kept as it is without the examination, which reads every character's class from
-/// the table.
+/// marks, homoglyphs need a Cyrillic or Greek letter beside a Latin one (or a character that may
+/// be Latin), and a word broken by a symbol (`SymbolBridges`) needs an asterisk, or a symbol
+/// inside the token with a three-byte, Cyrillic or Greek character. A token with none of these (a
+/// word with a comma after it, an accented word, a Russian word, a run of Thai or Chinese) is
+/// kept as it is without the examination, which reads every character's class from the table.
 struct DisguiseFilter: Sendable {
     /// Per ASCII byte: `leet`, `spreader` (as `VariantBuilder` counts them), `bridge`
     /// (`SymbolBridges`).
@@ -58,9 +58,67 @@ struct DisguiseFilter: Sendable {
         foreignStart = foreign
     }
 
+    /// From the start of a token, with no run of one-letter tokens under way: the start of the
+    /// first token that the first reading of `VariantBuilder` has to look at, eight bytes at a
+    /// time across token boundaries rather than token by token. The tokens before it are
+    /// "quiet": ASCII with no leet character and no asterisk, at most one spreading mark and that
+    /// at the end ("chicks,", "(used)", "size 28"), and not one letter long. The reading keeps
+    /// such a token as it is and ends no run with it, so it has nothing to do there.
+    ///
+    /// Every token before the position returned is quiet. In the last eight bytes of the text
+    /// it stops at the start of the token under way, quiet or not; and it stops at any token
+    /// that starts with a lone letter ("a2"), one-letter or not.
+    func skipQuietTokens(from start: Int, to end: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        return flags.withUnsafeBufferPointer { flagOf in
+            let highs = ByteWord.highs
+            // The start of the token that holds byte `j`.
+            var tokenStart = start
+            var j = start
+            // In the high bit of byte 0: whether the byte before `j` ends a token (or `j` starts one).
+            var endBefore: UInt64 = 0x80
+            while j + 8 <= end {
+                let w = ByteWord.load(base, j)
+                let low = w & ByteWord.lows
+                let notLower = (w | (low &+ ByteWord.repeating(0x05)) | ~(low &+ ByteWord.repeating(0x1F))) & highs
+                let spaces = ByteWord.bytes(w, equalTo: 0x20)
+                let letters = ~notLower & highs
+                // Whether the byte after each one ends its token; is an a to z letter.
+                let next: UInt8 = j + 8 < end ? bytes[j + 8] : 0x20
+                let endAfter = spaces >> 8 | (next == 0x20 ? 1 << 63 : 0)
+                let letterAfter = letters >> 8 | (next &- UInt8(ascii: "a") < 26 ? 1 << 63 : 0)
+                // A token that starts with a letter and no letter after it.
+                var stop = letters & (spaces << 8 | endBefore) & ~letterAfter
+                // Bytes other than a to z and space, in order, until the first that stops.
+                var others = notLower & ~spaces
+                while others != 0 {
+                    let bit = others & (0 &- others)
+                    let b = base[j + bit.trailingZeroBitCount / 8]
+                    let flags = b < 0x80 ? flagOf[Int(b)] : Self.leet
+                    let quiet = flags == 0 ? b &- UInt8(ascii: "A") >= 26
+                        : flags & (Self.leet | Self.spreader) == Self.spreader && b != UInt8(ascii: "*") && endAfter & bit != 0
+                    if !quiet {
+                        stop |= bit
+                        break
+                    }
+                    others &= others &- 1
+                }
+                if stop != 0 {
+                    // The token of the first such byte starts after the last space before it.
+                    let before = spaces & ((stop & (0 &- stop)) &- 1)
+                    return before == 0 ? tokenStart : j + (63 - before.leadingZeroBitCount) / 8 + 1
+                }
+                if spaces != 0 { tokenStart = j + (63 - spaces.leadingZeroBitCount) / 8 + 1 }
+                endBefore = spaces >> 56
+                j += 8
+            }
+            return tokenStart
+        }
+    }
+
     /// Whether `token` (a token of the normalised text, valid UTF-8) holds a leet character,
-    /// two spreading marks (or an asterisk, or one mark with a three-byte character), or a
-    /// character that may be Cyrillic or Greek.
+    /// two spreading marks (or an asterisk, or a bridging symbol inside it with a three-byte, Cyrillic
+    /// or Greek character), or a character that may be Cyrillic or Greek with one that may be Latin.
     @inline(__always)
     func mayBeDisguised(_ token: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         flags.withUnsafeBufferPointer { flagOf in
@@ -70,10 +128,16 @@ struct DisguiseFilter: Sendable {
                 // with a full stop, which breaks no word).
                 var innerBreaker = false
                 var threeByte = false
+                // A Cyrillic or Greek letter is a homoglyph only beside a Latin letter: a word
+                // wholly in those scripts is left as it is ("почтой"). Any other non-ASCII
+                // character may be a Latin letter ("ø", "ə").
+                var foreign = false
+                var mayBeLatin = false
                 var k = token.lowerBound
                 while k < token.upperBound {
                     let b = bytes[k]
                     if b < 0x80 {
+                        if (b | 0x20) &- UInt8(ascii: "a") < 26 { mayBeLatin = true }
                         let flags = flagOf[Int(b)]
                         if flags != 0 {
                             if flags & Self.leet != 0 { return true }
@@ -94,11 +158,14 @@ struct DisguiseFilter: Sendable {
                         if b & 0xF0 == 0xE0 { threeByte = true }
                         // A lead byte (its second byte is in the token, the text being valid UTF-8).
                         guard k + 1 < token.upperBound else { return true }
-                        if foreignStart[Int(b) << 8 | Int(bytes[k + 1])] { return true }
+                        let isForeign = foreignStart[Int(b) << 8 | Int(bytes[k + 1])]
+                        if isForeign { foreign = true }
+                        // A four-byte character's block is marked as a whole, whatever it holds.
+                        if !isForeign || b >= 0xF0 { mayBeLatin = true }
                     }
                     k += 1
                 }
-                return innerBreaker && threeByte
+                return innerBreaker && (threeByte || foreign) || foreign && mayBeLatin
             }
         }
     }

@@ -128,8 +128,16 @@ struct VariantBuilder: Sendable {
         // checked at run time on every access.)
         return text.bytes.withUnsafeBufferPointer { bytes in
             var i = 0
+            // Whether the first reading may skip ahead over tokens it would keep without a look
+            // (`DisguiseFilter.skipQuietTokens`): at the start and after an ASCII token, so that
+            // text of other scripts, where it would stop at every token, does not pay for trying.
+            var skipping = !keeping
             while i < end {
                 while i < end && bytes[i] == 0x20 { i += 1 }
+                if skipping && run.count == 0 {
+                    i = filter.skipQuietTokens(from: i, to: end, bytes)
+                    while i < end && bytes[i] == 0x20 { i += 1 }
+                }
                 guard i < end else { break }
                 // The token's end, and on the way what kind of bytes it holds: most tokens are
                 // plain lower-case ASCII words, with nothing to examine.
@@ -153,6 +161,7 @@ struct VariantBuilder: Sendable {
                         if case .decode = rewrite, bytes[token].contains(UInt8(ascii: "1")) { hasOne = true }
                     }
                     if keeping { tokens.append(Token(range: token, rewrite: rewrite)) }
+                    skipping = !keeping && allASCII
                 }
                 i = j
             }
@@ -316,7 +325,7 @@ struct VariantBuilder: Sendable {
     }
 
     /// A token that is one letter, perhaps followed by punctuation ("т", "ь,").
-    private func isSingleLetter(_ token: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    func isSingleLetter(_ token: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let first = bytes[token.lowerBound]
         if first < 0x80 {
             // An ASCII letter is what the table classes as a spaced word character that is no digit.
