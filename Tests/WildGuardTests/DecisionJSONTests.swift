@@ -102,6 +102,7 @@ struct DecisionJSONTests {
         var generator = SplitMix64(seed: 0x7E47)
         var borrowed = 0
         var borrowedInvalid = 0
+        var leanRead = 0
         for round in 0..<1_500 {
             var text: [UInt8] = []
             for _ in 0..<Int(generator.next() % 14) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
@@ -120,6 +121,14 @@ struct DecisionJSONTests {
                     + Array("\",\"text\":\"".utf8) + text + Array("\",\"tags\":[\"x\"],\"n\":-1.5e3}".utf8),
                 Array("{\"idx\":1,\"textual\":\"y\",\"id\":3,\"text\":\"".utf8) + text + Array("\"}".utf8),
                 Array("{\"ид\":\"x\",\"id\":4,\"text\":\"".utf8) + text + Array("\",\"extra\":tru}".utf8),
+                // The common shapes that `LeanRecord` reads, and near misses it leaves to the parser.
+                Array(" { \"id\" : \"a-".utf8) + id + Array("\" , \"text\" : \"".utf8) + text + Array("\" , \"lang\":\"en\", \"n\": -3.5 } ".utf8),
+                Array("{\"id\":null,\"text\":\"".utf8) + text + Array("\",\"ok\":false}".utf8),
+                Array("{\"id\":true,\"text\":\"".utf8) + text + Array("\"}".utf8),
+                Array("{\"id\":\"x".utf8) + [0x7F] + id + Array("\",\"text\":\"".utf8) + text + Array("\"}".utf8),
+                Array("{\"id\":\"".utf8) + id + Array("\",\"id\":\"second\",\"text\":\"".utf8) + text + Array("\",\"text\":\"x\"}".utf8),
+                Array("{\"text\":\"".utf8) + text + Array("\",\"title\":\"Ivory\"}".utf8),
+                Array("{\"id\":7,\"text\":\"".utf8) + text + Array("\"}x".utf8),
             ]
             let line = shapes[round % shapes.count]
             for parser in [RecordParser(format: .jsonl), RecordParser(format: .jsonl, textField: "id")] {
@@ -134,13 +143,22 @@ struct DecisionJSONTests {
             }
             let parsed = line.withUnsafeBufferPointer { RecordParser(format: .jsonl).parse($0, number: 1, borrowingText: true) }
             #expect(parsed.record.fields.allSatisfy { $0.key == "id" || $0.key == "text" })
+            // Where the lean reading takes a record, it finds what the parser does.
+            if let lean = line.withUnsafeBufferPointer({ RecordParser(format: .jsonl).lean($0) }) {
+                leanRead += 1
+                #expect(lean.text == parsed.borrowedText, "\(line)")
+                #expect(lean.id.map { String(decoding: line[$0], as: UTF8.self) } ?? "1" == parsed.record.idJSON, "\(line)")
+                #expect(!parsed.record.replacedInvalidUTF8 && parsed.record.error == nil, "\(line)")
+            }
             if let range = parsed.borrowedText {
                 borrowed += 1
                 if String(validating: line[range], as: UTF8.self) == nil { borrowedInvalid += 1 }
             }
         }
-        // Both the in-place path and its fallback for invalid UTF-8 were taken, and often.
+        // Both the in-place path and its fallback for invalid UTF-8 were taken, and often; so
+        // was the lean reading, and the parser without it.
         #expect(borrowed - borrowedInvalid > 100 && borrowedInvalid > 100, "\(borrowed), \(borrowedInvalid) invalid")
+        #expect(leanRead > 150 && borrowed - leanRead > 80, "\(leanRead) of \(borrowed)")
     }
 
     /// Listings cut at the engine's length limit carry the engine's `input.truncated` signal.

@@ -23,6 +23,34 @@ struct NormaliserTests {
         #expect(Fixtures.normalised(input).primaryText == expected)
     }
 
+    /// Runs of plain ASCII are found eight bytes at a time; on random bytes (letters, spaces
+    /// single and double, separators, controls, DEL, bytes of non-ASCII characters) every run
+    /// must end where a byte-by-byte reading ends it.
+    @Test func plainASCIIRunsEndAsByteByByte() {
+        func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F && b != UInt8(ascii: "-") && b != UInt8(ascii: "_") }
+        let alphabet: [UInt8] = Array("abcdefXYZ09.,  -_~".utf8) + [0x09, 0x7F, 0xC3, 0xA9]
+        var generator = SplitMix64(seed: 0xA5C11)
+        var lengths = Set<Int>()
+        for _ in 0..<6_000 {
+            let text = (0..<1 + Int(generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            text.withUnsafeBufferPointer { bytes in
+                for start in bytes.indices {
+                    var j = start
+                    if plain(bytes[j]) {
+                        j += 1
+                        while j < bytes.count {
+                            if plain(bytes[j]) { j += 1 } else if bytes[j] == 0x20, j + 1 < bytes.count, plain(bytes[j + 1]) { j += 2 } else { break }
+                        }
+                    }
+                    #expect(Normaliser.plainASCIIRunEnd(bytes, from: start) == j, "\(text) from \(start)")
+                    lengths.insert(min(j - start, 20))
+                }
+            }
+        }
+        // Runs of every length from none to past two words of eight bytes.
+        #expect(lengths.isSuperset(of: 0...17), "\(lengths.sorted())")
+    }
+
     @Test func foldsWhitespaceRunsAndTrims() {
         #expect(Fixtures.normalised("  ivory \t\n\n  bangle  ").primaryText == "ivory bangle")
     }

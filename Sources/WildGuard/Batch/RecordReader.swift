@@ -47,6 +47,15 @@ public struct RecordParser: Sendable {
         self.idField = idField
     }
 
+    /// The id and text of a JSONL record in the common shape (`LeanRecord`), nil for any other
+    /// record or format: `parse` reads those.
+    func lean(_ line: UnsafeBufferPointer<UInt8>) -> LeanRecord? {
+        guard format == .jsonl, textField != idField else { return nil }
+        var idField = idField
+        var textField = textField
+        return idField.withUTF8 { id in textField.withUTF8 { text in LeanRecord(line, idField: id, textField: text) } }
+    }
+
     public func parse(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> InputRecord {
         parse(line, number: number, borrowingText: false).record
     }

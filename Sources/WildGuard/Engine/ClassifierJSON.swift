@@ -53,6 +53,13 @@ extension Classifier {
     public func writeDecision(
         line: UnsafeBufferPointer<UInt8>, number: Int, parser: RecordParser, into writer: inout JSONWriter
     ) -> Action? {
+        if let lean = parser.lean(line) {
+            let text = UnsafeBufferPointer(rebasing: line[lean.text])
+            if text.count <= engine.options.maxListingBytes, let screened = screen(text), !screenedInvalidUTF8 {
+                let idJSON = lean.id.map { String(decoding: UnsafeBufferPointer(rebasing: line[$0]), as: UTF8.self) } ?? String(number)
+                return writeScreened(screened, idJSON: idJSON, replacedInvalidUTF8: false, into: &writer)
+            }
+        }
         let (record, borrowed) = parser.parse(line, number: number, borrowingText: true)
         guard let borrowed else { return writeDecision(for: record, into: &writer) }
         let text = UnsafeBufferPointer(rebasing: line[borrowed])

@@ -201,38 +201,30 @@ public struct Normaliser: Sendable {
         let n = input.count
         guard isPlainASCII(input[start]), let base = input.baseAddress else { return start }
         var j = start + 1
-        // `j` always follows a byte of the run, so a space at `j` is preceded by one.
+        // Eight bytes at a time: the run ends at the first byte that is no plain byte, or at a
+        // space that no plain byte follows. `j` always follows a byte of the run.
+        while j + 8 <= n {
+            let w = ByteWord.load(base, j)
+            let excluded = (w & ByteWord.highs) | ByteWord.controlBytes(w) | ByteWord.bytes(w, equalTo: 0x7F)
+                | ByteWord.bytes(w, equalTo: UInt8(ascii: "-")) | ByteWord.bytes(w, equalTo: UInt8(ascii: "_"))
+            let spaces = ByteWord.bytes(w, equalTo: 0x20)
+            // The byte after the word decides for a space in its last byte.
+            let nextEnds: UInt64 = j + 8 < n && isPlainASCII(input[j + 8]) ? 0 : 1 << 63
+            let stops = excluded | (spaces & ((spaces | excluded) >> 8 | nextEnds))
+            if stops != 0 { return j + stops.trailingZeroBitCount / 8 }
+            j += 8
+        }
         while j < n {
-            if j + 8 <= n, isPlainASCIIWord(ByteWord.load(base, j)) {
-                j += 8
-                continue
-            }
-            // Byte by byte through the word that stopped the fast path.
-            let stop = min(n, j + 8)
-            while j < stop {
-                let b = input[j]
-                if isPlainASCII(b) {
-                    j += 1
-                } else if b == 0x20, j + 1 < n, isPlainASCII(input[j + 1]) {
-                    j += 2
-                } else {
-                    return j
-                }
+            let b = input[j]
+            if isPlainASCII(b) {
+                j += 1
+            } else if b == 0x20, j + 1 < n, isPlainASCII(input[j + 1]) {
+                j += 2
+            } else {
+                return j
             }
         }
         return j
-    }
-
-    /// Whether eight bytes (a `ByteWord`) all continue a plain ASCII run that is already under
-    /// way: printable bytes that are no separator, and spaces that are single and not last
-    /// (whether a last space belongs to the run depends on the byte after it).
-    @inline(__always)
-    static func isPlainASCIIWord(_ w: UInt64) -> Bool {
-        let excluded = (w & ByteWord.highs) | ByteWord.controlBytes(w) | ByteWord.bytes(w, equalTo: 0x7F)
-            | ByteWord.bytes(w, equalTo: UInt8(ascii: "-")) | ByteWord.bytes(w, equalTo: UInt8(ascii: "_"))
-        guard excluded == 0 else { return false }
-        let spaces = ByteWord.bytes(w, equalTo: 0x20)
-        return spaces & (spaces << 8) == 0 && spaces >> 63 == 0
     }
 
     /// Appends a run found by `plainASCIIRunEnd` (one byte or more), lower-cased, in blocks as
