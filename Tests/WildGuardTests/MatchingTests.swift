@@ -276,7 +276,8 @@ struct PatternAnalysisTests {
         return found.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) }
     }
 
-    @Test("finds what a naive search finds, through dense rows and sparse edges", arguments: [1, 3, 50, AhoCorasick.maxDenseStates])
+    @Test("finds what a naive search finds, through dense rows and sparse edges, with and without a sample to choose the rows by",
+          arguments: [1, 3, 50, AhoCorasick.maxDenseStates])
     func ahoCorasickAgreesWithNaiveSearch(denseStates: Int) {
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next(_ bound: Int) -> Int {
@@ -289,12 +290,28 @@ struct PatternAnalysisTests {
         for _ in 0..<20 {
             let literals = (0..<40).map { _ in (0..<(1 + next(6))).map { _ in alphabet[next(alphabet.count)] } }
             let text = (0..<300).map { _ in alphabet[next(alphabet.count)] }
-            let ac = AhoCorasick(literals: literals, maxDenseStates: denseStates)
-            var found: [[Int]] = []
-            text.withUnsafeBufferPointer { buffer in ac.scan(buffer) { found.append([$0, $1]) } }
-            found.sort { ($0[1], $0[0]) < ($1[1], $1[0]) }
-            #expect(found == Self.naive(literals, text))
+            // A sample that favours deep states: text made of the literals themselves.
+            let sample = (0..<8).map { _ in (0..<6).flatMap { _ in literals[next(literals.count)] } }
+            for ac in [AhoCorasick(literals: literals, maxDenseStates: denseStates),
+                       AhoCorasick(literals: literals, maxDenseStates: denseStates, sample: sample)] {
+                var found: [[Int]] = []
+                text.withUnsafeBufferPointer { buffer in ac.scan(buffer) { found.append([$0, $1]) } }
+                found.sort { ($0[1], $0[0]) < ($1[1], $1[0]) }
+                #expect(found == Self.naive(literals, text))
+            }
         }
+    }
+
+    /// With a sample, the states it visits most get the full rows (with their failure chains),
+    /// not only the shallowest: a scan of the sample itself then takes no sparse step.
+    @Test func theSampleChoosesTheStatesWithRows() {
+        let literals = ["elephant ivory", "rhino horn", "pangolin scales", "tiger bone", "e", "r"].map { Array($0.utf8) }
+        let sample = [Array("rhino horn for sale, elephant ivory".utf8)]
+        let byDepth = AhoCorasick(literals: literals, maxDenseStates: 30)
+        let bySample = AhoCorasick(literals: literals, maxDenseStates: 30, sample: sample)
+        #expect(byDepth.sparseSteps(sample[0]) > 5)
+        #expect(bySample.sparseSteps(sample[0]) == 0)
+        #expect(byDepth.stateCount == bySample.stateCount)
     }
 
     /// A fenced literal is not reported next to a fence byte on its fenced side(s), and is

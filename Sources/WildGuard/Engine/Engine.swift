@@ -44,8 +44,9 @@ public final class Engine: Sendable {
     /// Compiles `taxonomy` and `policy`. Throws every pattern problem found, each with file and line.
     public init(taxonomy: Taxonomy, policy: Policy, options: Options = .init()) throws(WildGuardError) {
         fingerprint = "\(taxonomy.contentHash)-\(policy.contentHash)"
+        let normaliser = Normaliser(detectsEvasions: options.detectsEvasions)
         var compiler = MatcherCompiler(limits: options.regexLimits)
-        let matcher = compiler.compile(taxonomy)
+        let matcher = compiler.compile(taxonomy, sample: Self.sample(of: taxonomy, normaliser))
         if !compiler.problems.isEmpty {
             throw compiler.problems.count == 1 ? compiler.problems[0] : .many(compiler.problems)
         }
@@ -53,7 +54,7 @@ public final class Engine: Sendable {
         self.policy = policy
         self.options = options
         self.matcher = matcher
-        self.normaliser = Normaliser(detectsEvasions: options.detectsEvasions)
+        self.normaliser = normaliser
         self.evaluator = PolicyEvaluator(policy: policy, taxonomy: taxonomy)
         let explanations = taxonomy.entries.map {
             Signal.baseExplanation(kind: $0.kind, tags: $0.tags, taxon: $0.taxon, evasion: nil)
@@ -69,6 +70,21 @@ public final class Engine: Sendable {
         self.fragments = DecisionFragments(
             taxonomy: taxonomy, explanations: explanations, ruleReasons: ruleReasons, policy: policy,
             fingerprint: fingerprint)
+    }
+
+    /// The taxonomy's examples as the matcher will read them: what the prefilter's states are
+    /// laid out by (`AhoCorasick`'s `sample`), realistic listing text in every language the
+    /// taxonomy covers.
+    private static func sample(of taxonomy: Taxonomy, _ normaliser: Normaliser) -> [[UInt8]] {
+        let text = NormalisedText()
+        var sample: [[UInt8]] = []
+        for entry in taxonomy.entries {
+            for example in entry.positiveExamples + entry.negativeExamples {
+                normaliser.normalise(example.text, into: text)
+                sample.append(text.bytes)
+            }
+        }
+        return sample
     }
 
     /// Loads the taxonomy in `taxonomyDirectory` and the policy named `policy` (a profile in its

@@ -58,11 +58,15 @@ struct AhoCorasick: Sendable {
     /// - Parameters:
     ///   - fences: Per literal (or none): occurrences next to which of `fenceBytes` are skipped.
     ///     Ignored unless there is one per literal.
-    ///   - maxDenseStates: How many of the shallowest states get full rows (tests use few, to
-    ///     exercise the sparse path).
+    ///   - maxDenseStates: How many states get full rows (tests use few, to exercise the sparse
+    ///     path).
+    ///   - sample: Text like what will be scanned (in the form it will be scanned in). The
+    ///     states a scan of it visits most get the full rows, with the states their failure links
+    ///     lead to; the rest of the rows go to the shallowest states. Without a sample, the
+    ///     shallowest states get them all. Occurrences found are the same either way.
     init(
         literals: [[UInt8]], fences: [Fence] = [], fenceBytes: ByteSet = ByteSet(),
-        maxDenseStates: Int = AhoCorasick.maxDenseStates
+        maxDenseStates: Int = AhoCorasick.maxDenseStates, sample: [[UInt8]] = []
     ) {
         // Built in flat arrays (no collection per state): a taxonomy makes a quarter of a million
         // states, and this runs at every engine load.
@@ -105,8 +109,8 @@ struct AhoCorasick: Sendable {
         }
         let count = label.count
 
-        // 2. Breadth first: state numbers, sparse edges (children in byte order get consecutive
-        // numbers), failure links, merged outputs and dense rows, in one pass. A state's failure
+        // 2. Breadth first: state numbers (children in byte order get consecutive numbers), each
+        // state's own edges, failure links and merged outputs, in one pass. A state's failure
         // state is shallower, so it has been finished by the time the state is reached.
         var byteClass = [UInt8](repeating: 0, count: 256)
         var classCount = 1
@@ -114,8 +118,6 @@ struct AhoCorasick: Sendable {
             byteClass[Int(byte)] = UInt8(classCount)
             classCount += 1
         }
-        let denseCount = max(1, min(count, maxDenseStates))
-        var dense = [Int32](repeating: 0, count: denseCount * classCount)
         var order: [Int32] = [0]
         order.reserveCapacity(count)
         var edgeStart: [Int32] = []
@@ -128,20 +130,21 @@ struct AhoCorasick: Sendable {
         edgeBytes.reserveCapacity(count)
         edgeTargets.reserveCapacity(count)
         outputStart.reserveCapacity(count + 1)
+        // The root's transitions as a row: every failure chain ends there.
+        var rootRow = [Int32](repeating: 0, count: 256)
 
-        // The state reached from `state` (already numbered and finished) on `byte`.
+        // The state reached from `state` (already numbered and finished) on `byte`, along the
+        // failure chain.
         func step(_ state: Int, _ byte: UInt8) -> Int {
             var state = state
-            while state >= denseCount {
-                var k = Int(edgeStart[state])
-                let upper = state + 1 < edgeStart.count ? Int(edgeStart[state + 1]) : edgeBytes.count
-                while k < upper {
-                    if edgeBytes[k] == byte { return Int(edgeTargets[k]) }
-                    k += 1
+            while state != 0 {
+                for k in Int(edgeStart[state])..<(state + 1 < edgeStart.count ? Int(edgeStart[state + 1]) : edgeBytes.count)
+                where edgeBytes[k] == byte {
+                    return Int(edgeTargets[k])
                 }
                 state = Int(fail[state])
             }
-            return Int(dense[state * classCount + Int(byteClass[Int(byte)])])
+            return Int(rootRow[Int(byte)])
         }
 
         var head = 0
@@ -169,21 +172,9 @@ struct AhoCorasick: Sendable {
             while child >= 0 {
                 edgeBytes.append(label[Int(child)])
                 edgeTargets.append(Int32(order.count))
+                if n == 0 { rootRow[Int(label[Int(child)])] = Int32(order.count) }
                 order.append(child)
                 child = nextSibling[Int(child)]
-            }
-            // Dense row: the failure state's row, overridden by this state's own edges.
-            if n < denseCount {
-                let base = n * classCount
-                if n != 0 {
-                    let f = Int(fail[n])
-                    if f < denseCount {
-                        for c in 0..<classCount { dense[base + c] = dense[f * classCount + c] }
-                    }
-                }
-                for k in Int(edgeStart[n])..<edgeBytes.count {
-                    dense[base + Int(byteClass[Int(edgeBytes[k])])] = edgeTargets[k]
-                }
             }
             // Failure links of the children: where the failure state goes on the same byte.
             for k in Int(edgeStart[n])..<edgeBytes.count {
@@ -193,49 +184,126 @@ struct AhoCorasick: Sendable {
         }
         edgeStart.append(Int32(edgeBytes.count))
         outputStart.append(Int32(outputs.count))
-        // Mark the transitions into states that have outputs.
-        func flagged(_ target: Int32) -> Int32 {
-            outputStart[Int(target)] < outputStart[Int(target) + 1] ? target | Self.hasOutput : target
+
+        // 3. Which states get full rows: a set that holds the failure state of each of its
+        // states (so that a row is its failure state's row with its own edges over it, and the
+        // failure chain of any other state reaches one of them). The states a scan of the sample
+        // visits most, then the shallowest.
+        let denseCount = max(1, min(count, maxDenseStates))
+        var isDense = [Bool](repeating: false, count: count)
+        var chosen = 0
+        func choose(_ state: Int) {
+            // The state and the states of its failure chain not yet chosen, if they all fit.
+            var missing = 0
+            var link = state
+            while !isDense[link] {
+                missing += 1
+                if link == 0 { break }
+                link = Int(fail[link])
+            }
+            guard missing > 0, chosen + missing <= denseCount else { return }
+            link = state
+            while !isDense[link] {
+                isDense[link] = true
+                chosen += 1
+                if link == 0 { break }
+                link = Int(fail[link])
+            }
         }
-        for i in dense.indices { dense[i] = flagged(dense[i]) }
-        // 3. Deep states: their edges merged with those of the deep states on their failure chain
-        // (the nearest state's edge wins, as a walk along the chain would find it), and the first
-        // dense state on the chain. Dense states need neither.
-        var sparse = [UInt64](repeating: 0, count: denseCount)
+        choose(0)
+        if !sample.isEmpty && denseCount < count {
+            var visits = [Int32](repeating: 0, count: count)
+            for text in sample {
+                var state = 0
+                for byte in text {
+                    state = step(state, byte)
+                    visits[state] &+= 1
+                }
+            }
+            let visited = (0..<count).filter { visits[$0] > 0 }.sorted { visits[$0] > visits[$1] || (visits[$0] == visits[$1] && $0 < $1) }
+            for state in visited where chosen < denseCount { choose(state) }
+        }
+        for state in 0..<count where chosen < denseCount { choose(state) }
+
+        // 4. The final numbers: states with rows first, each group in breadth-first order (a
+        // state's failure state comes before it), and the tables under those numbers.
+        var number = [Int32](repeating: 0, count: count)
+        var byNumber: [Int32] = []
+        byNumber.reserveCapacity(count)
+        for state in 0..<count where isDense[state] { number[state] = Int32(byNumber.count); byNumber.append(Int32(state)) }
+        for state in 0..<count where !isDense[state] { number[state] = Int32(byNumber.count); byNumber.append(Int32(state)) }
+        // A transition to `target` (a breadth-first number): its final number, flagged when
+        // the state has outputs.
+        func transition(_ target: Int32) -> Int32 {
+            let t = Int(target)
+            return outputStart[t] < outputStart[t + 1] ? number[t] | Self.hasOutput : number[t]
+        }
+        var dense = [Int32](repeating: 0, count: chosen * classCount)
+        for n in 0..<chosen {
+            let state = Int(byNumber[n])
+            let base = n * classCount
+            if state == 0 {
+                for byte in 0..<256 where byteClass[byte] != 0 { dense[base + Int(byteClass[byte])] = transition(rootRow[byte]) }
+                // Bytes in no literal (class 0) lead back to the root, which has no outputs.
+                continue
+            }
+            // The failure state's row, overridden by this state's own edges.
+            let f = Int(number[Int(fail[state])])
+            for c in 0..<classCount { dense[base + c] = dense[f * classCount + c] }
+            for k in Int(edgeStart[state])..<Int(edgeStart[state + 1]) {
+                dense[base + Int(byteClass[Int(edgeBytes[k])])] = transition(edgeTargets[k])
+            }
+        }
+        // Other states: their edges merged with those of the states without rows on their
+        // failure chain (the nearest state's edge wins, as a walk along the chain would find it),
+        // and the first state with a row on the chain.
+        var sparse = [UInt64](repeating: 0, count: chosen)
         sparse.reserveCapacity(count + 1)
         var edges: [UInt64] = []
         edges.reserveCapacity(edgeBytes.count + edgeBytes.count / 2)
         var seenBy = [Int32](repeating: -1, count: 256)
         var merged: [UInt64] = []
-        for state in denseCount..<max(denseCount, count) {
+        for n in chosen..<count {
+            let state = Int(byNumber[n])
             merged.removeAll(keepingCapacity: true)
             var link = state
-            while link >= denseCount {
+            while !isDense[link] {
                 for k in Int(edgeStart[link])..<Int(edgeStart[link + 1]) {
                     let byte = edgeBytes[k]
-                    guard seenBy[Int(byte)] != Int32(state) else { continue }
-                    seenBy[Int(byte)] = Int32(state)
-                    merged.append(UInt64(byte) | UInt64(UInt32(bitPattern: flagged(edgeTargets[k]))) << 32)
+                    guard seenBy[Int(byte)] != Int32(n) else { continue }
+                    seenBy[Int(byte)] = Int32(n)
+                    merged.append(UInt64(byte) | UInt64(UInt32(bitPattern: transition(edgeTargets[k]))) << 32)
                 }
                 link = Int(fail[link])
             }
             // Sorted by byte (the low bits; each byte once), so that a search can stop early.
             merged.sort { UInt8(truncatingIfNeeded: $0) < UInt8(truncatingIfNeeded: $1) }
-            sparse.append(UInt64(UInt32(edges.count)) | UInt64(UInt32(link)) << 32)
+            sparse.append(UInt64(UInt32(edges.count)) | UInt64(UInt32(number[link])) << 32)
             edges.append(contentsOf: merged)
         }
         sparse.append(UInt64(UInt32(edges.count)))
         // Never read (the last state's edges end before it): it keeps the array from being
         // empty, so that a scan always has a base address for it.
         edges.append(0)
+        // Outputs under the final numbers.
+        var finalStart: [Int32] = []
+        var finalOutputs: [Int32] = []
+        finalStart.reserveCapacity(count + 1)
+        finalOutputs.reserveCapacity(outputs.count)
+        for n in 0..<count {
+            let state = Int(byNumber[n])
+            finalStart.append(Int32(finalOutputs.count))
+            finalOutputs += outputs[Int(outputStart[state])..<Int(outputStart[state + 1])]
+        }
+        finalStart.append(Int32(finalOutputs.count))
         self.dense = dense
-        self.denseCount = denseCount
+        self.denseCount = chosen
         self.classCount = classCount
         self.byteClass = byteClass
         self.sparse = sparse
         self.edges = edges
-        self.outputStart = outputStart
-        self.outputs = outputs
+        self.outputStart = finalStart
+        self.outputs = finalOutputs
         self.lengths = literals.map { Int32($0.count) }
         // One fence per literal, or none at all.
         self.fences = fences.count == literals.count ? fences : []
@@ -291,6 +359,32 @@ struct AhoCorasick: Sendable {
                 }
             }
         }}}}}}}}}
+    }
+
+    /// How many bytes of `text` a scan reads in a state without a full row (for tests).
+    func sparseSteps(_ text: [UInt8]) -> Int {
+        var state = 0
+        var steps = 0
+        for byte in text {
+            if state >= denseCount { steps += 1 }
+            let next = state < denseCount
+                ? dense[state * classCount + Int(byteClass[Int(byte)])]
+                : dense.withUnsafeBufferPointer { dense in
+                    byteClass.withUnsafeBufferPointer { byteClass in
+                        sparse.withUnsafeBufferPointer { sparse in
+                            edges.withUnsafeBufferPointer { edges in
+                                guard let d = dense.baseAddress, let b = byteClass.baseAddress, let s = sparse.baseAddress,
+                                    let e = edges.baseAddress
+                                else { return Int32(0) }
+                                return Self.deepStep(state, byte, Tables(dense: d, byteClass: b, sparse: s, edges: e,
+                                                                         denseCount: denseCount, classCount: classCount))
+                            }
+                        }
+                    }
+                }
+            state = Int(next & Self.stateMask)
+        }
+        return steps
     }
 
     /// The automaton's transition tables, as raw pointers for one scan.

@@ -61,7 +61,8 @@ final class Matcher: Sendable {
     let literals: [[UInt8]]
 
     init(
-        literals: [[UInt8]], actionsPerLiteral: [[Action]], terms: [TermTarget], phrases: [StemPhrase], regexes: [RegexRule]
+        literals: [[UInt8]], actionsPerLiteral: [[Action]], terms: [TermTarget], phrases: [StemPhrase], regexes: [RegexRule],
+        sample: [[UInt8]] = []
     ) {
         // A literal none of whose uses can hold next to an ASCII letter or digit (words that
         // need a boundary there) is not reported there: the boundary checks below would drop
@@ -79,7 +80,8 @@ final class Matcher: Sendable {
             return fence
         }
         automaton = AhoCorasick(
-            literals: literals, fences: fences, fenceBytes: ByteSet((0...127).filter { Normaliser.isASCIIWord($0) }))
+            literals: literals, fences: fences, fenceBytes: ByteSet((0...127).filter { Normaliser.isASCIIWord($0) }),
+            sample: sample)
         var start: [Int32] = []
         var flat: [Action] = []
         for list in actionsPerLiteral {

@@ -29,13 +29,17 @@ struct MatcherCompiler {
 
     private static let arabicPrefixes = ["ال", "وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف"]
 
-    mutating func compile(_ taxonomy: Taxonomy) -> Matcher {
+    /// - Parameter sample: Normalised text like what will be matched, to lay out the prefilter
+    ///   by (see `AhoCorasick`); matches are the same without it.
+    mutating func compile(_ taxonomy: Taxonomy, sample: [[UInt8]] = []) -> Matcher {
         TransliteratorPool.with("Han-Latin") { pinyin in
-            TransliteratorPool.with("Russian-Latin/BGN") { russian in compile(taxonomy, pinyin: pinyin, russian: russian) }
+            TransliteratorPool.with("Russian-Latin/BGN") { russian in compile(taxonomy, pinyin: pinyin, russian: russian, sample: sample) }
         }
     }
 
-    private mutating func compile(_ taxonomy: Taxonomy, pinyin: Transliterator?, russian: Transliterator?) -> Matcher {
+    private mutating func compile(
+        _ taxonomy: Taxonomy, pinyin: Transliterator?, russian: Transliterator?, sample: [[UInt8]]
+    ) -> Matcher {
         for (index, entry) in taxonomy.entries.enumerated() {
             let e = Int32(index)
             for term in entry.terms {
@@ -58,7 +62,7 @@ struct MatcherCompiler {
             for pattern in entry.patterns { addRegex(pattern, entry: entry, index: e, isUnless: false) }
             for pattern in entry.unless { addRegex(pattern, entry: entry, index: e, isUnless: true) }
         }
-        return Matcher(literals: literals, actionsPerLiteral: actions, terms: terms, phrases: phrases, regexes: regexes)
+        return Matcher(literals: literals, actionsPerLiteral: actions, terms: terms, phrases: phrases, regexes: regexes, sample: sample)
     }
 
     /// The folded form of a term: its words joined by single spaces.
