@@ -60,7 +60,7 @@ public final class Classifier {
                 kind: .input, id: "input.truncated", tags: ["truncated"], weight: 1, span: cut..<input.count,
                 matched: "", evasion: nil, taxon: nil, count: 1, location: nil)
         }
-        engine.normaliser.normalise(bytes, into: text)
+        engine.normalise(bytes, into: text)
         engine.matcher.match(text, scratch: scratch)
         collectFindings(scratch: scratch)
         if let truncated { addOther(truncated) }
@@ -189,7 +189,7 @@ public final class Classifier {
     public func matchingEntries(_ listing: String) -> Set<String> {
         var copy = listing
         return copy.withUTF8 { input in
-            engine.normaliser.normalise(input, into: text)
+            engine.normalise(input, into: text)
             guard let scratch else { return [] }
             engine.matcher.match(text, scratch: scratch)
             return Set(scratch.hits.map { engine.taxonomy.entries[Int($0.entry)].id })
@@ -371,13 +371,13 @@ public final class Classifier {
 extension Classifier {
     /// The normalise stage alone (for benchmarks and diagnostics): the listing's folded text.
     public func normaliseOnly(_ input: UnsafeBufferPointer<UInt8>) -> NormalisedText {
-        engine.normaliser.normalise(input, into: text)
+        engine.normalise(input, into: text)
         return text
     }
 
     /// The normalise and match stages (for benchmarks and diagnostics): the number of hits.
     public func matchOnly(_ input: UnsafeBufferPointer<UInt8>) -> Int {
-        engine.normaliser.normalise(input, into: text)
+        engine.normalise(input, into: text)
         guard let scratch else { return 0 }
         engine.matcher.match(text, scratch: scratch)
         return scratch.hits.count

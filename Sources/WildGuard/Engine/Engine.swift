@@ -72,6 +72,12 @@ public final class Engine: Sendable {
             fingerprint: fingerprint)
     }
 
+    /// Normalises `input` into `text` with the engine's normaliser, read in place: a classifier
+    /// reaching for `normaliser` itself copies the struct, retaining each of its tables.
+    func normalise(_ input: UnsafeBufferPointer<UInt8>, into text: NormalisedText) {
+        normaliser.normalise(input, into: text)
+    }
+
     /// The taxonomy's examples as the matcher will read them: what the prefilter's states are
     /// laid out by (`AhoCorasick`'s `sample`), realistic listing text in every language the
     /// taxonomy covers.

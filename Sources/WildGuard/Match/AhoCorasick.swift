@@ -2,25 +2,35 @@
 /// a cost that does not grow with the number of literals. WildGuard's prefilter: it finds term
 /// hits directly and tells which regular expressions are worth running.
 ///
-/// States are numbered breadth first. The shallowest states (where the scan spends most of its
-/// time, and where failure links lead) get a full transition table, so a step from them is one
-/// lookup. A deeper state keeps sparse edges: its own, merged with those of the deep states on its
-/// failure chain, and a link to the first dense state on that chain; a step from it is one search
-/// of its edges and, on a miss, one lookup in that dense row (not a walk along the chain).
+/// The states where a scan spends most of its time (those a sample of text visits most, and the
+/// shallowest) get a full transition table, so a step from them is one lookup. Any other state
+/// keeps sparse edges: its own, merged with those of the sparse states on its failure chain, and
+/// a link to the first dense state on that chain; a step from it is one search of its edges and,
+/// on a miss, one lookup in that dense row (not a walk along the chain).
+///
+/// A transition holds the target's code, not its number: a dense state's code is where its row
+/// starts (`number * classCount`), a sparse state's is `denseLimit` plus its place among the
+/// sparse states. A step from a dense state is then one add and one load: the scan is bound by
+/// the latency of those loads, one after the other, and a multiply in between added to it.
 struct AhoCorasick: Sendable {
     /// Full transition rows for states `0..<denseCount`, one column per byte class:
-    /// `dense[state * classCount + byteClass[byte]]`. Bytes that occur in no literal share one
-    /// class, so rows are shorter than 256 and more of them stay in cache.
+    /// `dense[code + byteClass[byte]]`. Bytes that occur in no literal share one class, so rows
+    /// are shorter than 256 and more of them stay in cache.
     private let dense: [Int32]
     private let denseCount: Int
     private let classCount: Int
+    /// The first code of a sparse state (`denseCount * classCount`).
+    private let denseLimit: Int
+    /// `code * rowMagic >> 34` is `code / classCount` for a dense state's code (below 2^26): a
+    /// state's number from its code without a division, when a scan stops at an output.
+    private let rowMagic: UInt64
     private let byteClass: [UInt8]
-    /// Per state: where its sparse edges start in `edges` (low 32 bits; they end where the next
-    /// state's start) and the first dense state on its failure chain (high 32 bits). One load
-    /// answers both.
+    /// Per sparse state (`code - denseLimit`): where its edges start in `edges` (low 32 bits;
+    /// they end where the next state's start) and the code of the first dense state on its
+    /// failure chain (high 32 bits). One load answers both.
     private let sparse: [UInt64]
     /// Sparse edges of the deep states, sorted by byte within a state: the byte (low 8 bits) and
-    /// the target state with its output flag (high 32 bits). A deep state's list holds every edge
+    /// the target's code with its output flag (high 32 bits). A deep state's list holds every edge
     /// its failure chain would find before it reaches a dense state, so a byte missing from the
     /// list goes straight to that dense state's row. One array, so a lookup touches one cache line.
     private let edges: [UInt64]
@@ -45,7 +55,7 @@ struct AhoCorasick: Sendable {
         static let after = Fence(rawValue: 2)
     }
 
-    var stateCount: Int { sparse.count - 1 }
+    let stateCount: Int
 
     /// At most this many states get full rows.
     static let maxDenseStates = 16_384
@@ -189,7 +199,8 @@ struct AhoCorasick: Sendable {
         // states (so that a row is its failure state's row with its own edges over it, and the
         // failure chain of any other state reaches one of them). The states a scan of the sample
         // visits most, then the shallowest.
-        let denseCount = max(1, min(count, maxDenseStates))
+        // Dense codes stay below 2^26 (`rowMagic`).
+        let denseCount = max(1, min(count, maxDenseStates, (1 << 26) / classCount))
         var isDense = [Bool](repeating: false, count: count)
         var chosen = 0
         func choose(_ state: Int) {
@@ -211,37 +222,57 @@ struct AhoCorasick: Sendable {
             }
         }
         choose(0)
-        if !sample.isEmpty && denseCount < count {
-            var visits = [Int32](repeating: 0, count: count)
-            for text in sample {
-                var state = 0
-                for byte in text {
-                    state = step(state, byte)
-                    visits[state] &+= 1
-                }
+        var visits = [Int32](repeating: 0, count: sample.isEmpty ? 0 : count)
+        var byteCounts = [Int](repeating: 0, count: 256)
+        for text in sample {
+            var state = 0
+            for byte in text {
+                state = step(state, byte)
+                visits[state] &+= 1
+                byteCounts[Int(byte)] += 1
             }
+        }
+        if !sample.isEmpty && denseCount < count {
             let visited = (0..<count).filter { visits[$0] > 0 }.sorted { visits[$0] > visits[$1] || (visits[$0] == visits[$1] && $0 < $1) }
             for state in visited where chosen < denseCount { choose(state) }
         }
         for state in 0..<count where chosen < denseCount { choose(state) }
 
-        // 4. The final numbers: states with rows first, each group in breadth-first order (a
-        // state's failure state comes before it), and the tables under those numbers.
+        // 4. The final numbers: states with rows first, those the sample visits most first (so
+        // that the rows a scan reads most share as few cache lines as they can), then the others
+        // in breadth-first order; and the tables under those numbers. Columns, likewise, in the
+        // order of how often the sample holds their bytes.
+        var denseStates = (0..<count).filter { isDense[$0] }
+        if !sample.isEmpty {
+            // The root first: a scan starts there, at code 0.
+            denseStates.sort { a, b in
+                a == 0 || (b != 0 && (visits[a] > visits[b] || (visits[a] == visits[b] && a < b)))
+            }
+            let byFrequency = (0..<256).filter { byteClass[$0] != 0 }.sorted {
+                byteCounts[$0] > byteCounts[$1] || (byteCounts[$0] == byteCounts[$1] && byteClass[$0] < byteClass[$1])
+            }
+            for (k, byte) in byFrequency.enumerated() { byteClass[byte] = UInt8(k + 1) }
+        }
         var number = [Int32](repeating: 0, count: count)
         var byNumber: [Int32] = []
         byNumber.reserveCapacity(count)
-        for state in 0..<count where isDense[state] { number[state] = Int32(byNumber.count); byNumber.append(Int32(state)) }
+        for state in denseStates { number[state] = Int32(byNumber.count); byNumber.append(Int32(state)) }
         for state in 0..<count where !isDense[state] { number[state] = Int32(byNumber.count); byNumber.append(Int32(state)) }
-        // A transition to `target` (a breadth-first number): its final number, flagged when
-        // the state has outputs.
+        let denseLimit = chosen * classCount
+        func code(_ n: Int32) -> Int32 {
+            Int(n) < chosen ? n * Int32(classCount) : Int32(denseLimit) + n - Int32(chosen)
+        }
+        // A transition to `target` (a breadth-first number): its code, flagged when the state
+        // has outputs.
         func transition(_ target: Int32) -> Int32 {
             let t = Int(target)
-            return outputStart[t] < outputStart[t + 1] ? number[t] | Self.hasOutput : number[t]
+            return outputStart[t] < outputStart[t + 1] ? code(number[t]) | Self.hasOutput : code(number[t])
         }
         var dense = [Int32](repeating: 0, count: chosen * classCount)
-        for n in 0..<chosen {
-            let state = Int(byNumber[n])
-            let base = n * classCount
+        // Rows in breadth-first order, wherever they are placed: a state's failure state's row
+        // is then made before its own.
+        for state in 0..<count where isDense[state] {
+            let base = Int(number[state]) * classCount
             if state == 0 {
                 for byte in 0..<256 where byteClass[byte] != 0 { dense[base + Int(byteClass[byte])] = transition(rootRow[byte]) }
                 // Bytes in no literal (class 0) lead back to the root, which has no outputs.
@@ -257,8 +288,8 @@ struct AhoCorasick: Sendable {
         // Other states: their edges merged with those of the states without rows on their
         // failure chain (the nearest state's edge wins, as a walk along the chain would find it),
         // and the first state with a row on the chain.
-        var sparse = [UInt64](repeating: 0, count: chosen)
-        sparse.reserveCapacity(count + 1)
+        var sparse: [UInt64] = []
+        sparse.reserveCapacity(count - chosen + 1)
         var edges: [UInt64] = []
         edges.reserveCapacity(edgeBytes.count + edgeBytes.count / 2)
         var seenBy = [Int32](repeating: -1, count: 256)
@@ -278,7 +309,7 @@ struct AhoCorasick: Sendable {
             }
             // Sorted by byte (the low bits; each byte once), so that a search can stop early.
             merged.sort { UInt8(truncatingIfNeeded: $0) < UInt8(truncatingIfNeeded: $1) }
-            sparse.append(UInt64(UInt32(edges.count)) | UInt64(UInt32(number[link])) << 32)
+            sparse.append(UInt64(UInt32(edges.count)) | UInt64(UInt32(code(number[link]))) << 32)
             edges.append(contentsOf: merged)
         }
         sparse.append(UInt64(UInt32(edges.count)))
@@ -298,6 +329,9 @@ struct AhoCorasick: Sendable {
         finalStart.append(Int32(finalOutputs.count))
         self.dense = dense
         self.denseCount = chosen
+        self.denseLimit = denseLimit
+        self.rowMagic = ((1 << 34) + UInt64(classCount) - 1) / UInt64(classCount)
+        self.stateCount = count
         self.classCount = classCount
         self.byteClass = byteClass
         self.sparse = sparse
@@ -328,18 +362,18 @@ struct AhoCorasick: Sendable {
             guard let dense = dense.baseAddress, let byteClass = byteClass.baseAddress,
                 let sparse = sparse.baseAddress, let edges = edges.baseAddress
             else { return }
-            let tables = Tables(dense: dense, byteClass: byteClass, sparse: sparse, edges: edges,
-                                denseCount: denseCount, classCount: classCount)
+            let tables = Tables(dense: dense, byteClass: byteClass, sparse: sparse, edges: edges, denseLimit: denseLimit)
             var position = 0
-            var state = 0
+            var code = 0
             // Most bytes lead to a state without outputs: `advance` steps over them in a loop
             // of its own, and the caller's work on each occurrence (whose state would otherwise
             // crowd the registers and be reloaded on every byte) runs only when it stops.
             while position < bytes.count {
-                let stop = Self.advance(text, from: position, to: bytes.count, state: state, tables)
+                let stop = Self.advance(text, from: position, to: bytes.count, code: code, tables)
                 position = stop.position
-                state = stop.state
+                code = stop.code
                 guard stop.hasOutput else { break }
+                let state = number(ofCode: code)
                 var k = Int(outputStart[state])
                 let upper = Int(outputStart[state + 1])
                 while k < upper {
@@ -361,30 +395,39 @@ struct AhoCorasick: Sendable {
         }}}}}}}}}
     }
 
-    /// How many bytes of `text` a scan reads in a state without a full row (for tests).
-    func sparseSteps(_ text: [UInt8]) -> Int {
-        var state = 0
+    /// How many bytes of `text` a scan reads in a state without a full row, and whether the
+    /// state reached after each byte has the number its code says (for tests).
+    func sparseSteps(_ text: [UInt8]) -> (steps: Int, numbersAgree: Bool) {
+        var code = 0
         var steps = 0
+        var agree = true
         for byte in text {
-            if state >= denseCount { steps += 1 }
-            let next = state < denseCount
-                ? dense[state * classCount + Int(byteClass[Int(byte)])]
-                : dense.withUnsafeBufferPointer { dense in
-                    byteClass.withUnsafeBufferPointer { byteClass in
-                        sparse.withUnsafeBufferPointer { sparse in
-                            edges.withUnsafeBufferPointer { edges in
-                                guard let d = dense.baseAddress, let b = byteClass.baseAddress, let s = sparse.baseAddress,
-                                    let e = edges.baseAddress
-                                else { return Int32(0) }
-                                return Self.deepStep(state, byte, Tables(dense: d, byteClass: b, sparse: s, edges: e,
-                                                                         denseCount: denseCount, classCount: classCount))
-                            }
+            if code >= denseLimit { steps += 1 }
+            let next = dense.withUnsafeBufferPointer { dense in
+                byteClass.withUnsafeBufferPointer { byteClass in
+                    sparse.withUnsafeBufferPointer { sparse in
+                        edges.withUnsafeBufferPointer { edges in
+                            guard let d = dense.baseAddress, let b = byteClass.baseAddress, let s = sparse.baseAddress,
+                                let e = edges.baseAddress
+                            else { return Int32(0) }
+                            let tables = Tables(dense: d, byteClass: b, sparse: s, edges: e, denseLimit: denseLimit)
+                            return code < denseLimit ? d[code + Int(b[Int(byte)])] : Self.deepStep(code, byte, tables)
                         }
                     }
                 }
-            state = Int(next & Self.stateMask)
+            }
+            code = Int(next & Self.stateMask)
+            let state = number(ofCode: code)
+            let expected = code < denseLimit ? code / classCount : code - denseLimit + denseCount
+            if state != expected || state >= stateCount { agree = false }
         }
-        return steps
+        return (steps, agree)
+    }
+
+    /// The number of the state with code `code`.
+    @inline(__always)
+    private func number(ofCode code: Int) -> Int {
+        code < denseLimit ? Int(truncatingIfNeeded: (UInt64(code) &* rowMagic) >> 34) : code &- denseLimit &+ denseCount
     }
 
     /// The automaton's transition tables, as raw pointers for one scan.
@@ -393,42 +436,39 @@ struct AhoCorasick: Sendable {
         var byteClass: UnsafePointer<UInt8>
         var sparse: UnsafePointer<UInt64>
         var edges: UnsafePointer<UInt64>
-        var denseCount: Int
-        var classCount: Int
+        var denseLimit: Int
     }
 
-    /// Steps from `state` over `text[start..<end]` until a byte leads to a state with outputs
-    /// (`position` is then just past that byte) or the text ends.
+    /// Steps from the state with code `code` over `text[start..<end]` until a byte leads to a
+    /// state with outputs (`position` is then just past that byte) or the text ends.
     @inline(never)
     private static func advance(
-        _ text: UnsafePointer<UInt8>, from start: Int, to end: Int, state: Int, _ tables: Tables
-    ) -> (position: Int, state: Int, hasOutput: Bool) {
+        _ text: UnsafePointer<UInt8>, from start: Int, to end: Int, code: Int, _ tables: Tables
+    ) -> (position: Int, code: Int, hasOutput: Bool) {
         let dense = tables.dense
         let byteClass = tables.byteClass
-        let denseCount = tables.denseCount
-        let classCount = tables.classCount
-        var state = state
+        let denseLimit = tables.denseLimit
+        var code = code
         var i = start
         while i < end {
             let byte = text[i]
             i &+= 1
-            let next = state < denseCount
-                ? dense[state &* classCount &+ Int(byteClass[Int(byte)])]
-                : deepStep(state, byte, tables)
+            let next = code < denseLimit ? dense[code &+ Int(byteClass[Int(byte)])] : deepStep(code, byte, tables)
             // Only a state with outputs carries the flag: the mask is needed on the way out.
             if next < 0 { return (i, Int(next & stateMask), true) }
-            state = Int(next)
+            code = Int(next)
         }
-        return (i, state, false)
+        return (i, code, false)
     }
 
     /// The transition from a deep state: one of its merged sparse edges, else the row of the
     /// first dense state on its failure chain.
     @inline(__always)
-    private static func deepStep(_ state: Int, _ byte: UInt8, _ tables: Tables) -> Int32 {
-        let info = tables.sparse[state]
+    private static func deepStep(_ code: Int, _ byte: UInt8, _ tables: Tables) -> Int32 {
+        let sparseIndex = code &- tables.denseLimit
+        let info = tables.sparse[sparseIndex]
         var k = Int(UInt32(truncatingIfNeeded: info))
-        let upper = Int(UInt32(truncatingIfNeeded: tables.sparse[state &+ 1]))
+        let upper = Int(UInt32(truncatingIfNeeded: tables.sparse[sparseIndex &+ 1]))
         while k < upper {
             let edge = tables.edges[k]
             let b = UInt8(truncatingIfNeeded: edge)
@@ -437,6 +477,6 @@ struct AhoCorasick: Sendable {
             k &+= 1
         }
         let fallback = Int(info >> 32)
-        return tables.dense[fallback &* tables.classCount &+ Int(tables.byteClass[Int(byte)])]
+        return tables.dense[fallback &+ Int(tables.byteClass[Int(byte)])]
     }
 }

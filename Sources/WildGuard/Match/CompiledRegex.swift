@@ -44,16 +44,29 @@ final class CompiledRegex: @unchecked Sendable {
         case failed
     }
 
+    /// The compiled pattern, for `firstMatch(code:in:from:startLimit:matchData:)`; valid while
+    /// this instance lives.
+    var code: OpaquePointer { handle }
+
     /// The first match in `subject` that starts at or after `start` and, when `startLimit` is
     /// given, at or before it (PCRE2 then stops looking there instead of at the end).
     func firstMatch(
         in subject: UnsafeBufferPointer<UInt8>, from start: Int, startLimit: Int? = nil, scratch: RegexScratch
     ) -> Outcome {
+        Self.firstMatch(code: handle, in: subject, from: start, startLimit: startLimit, matchData: scratch.handle)
+    }
+
+    /// The same, through the handles themselves (`code`, `RegexScratch.handle`): the matcher
+    /// runs patterns from its tables without retaining an object per run.
+    static func firstMatch(
+        code: OpaquePointer, in subject: UnsafeBufferPointer<UInt8>, from start: Int, startLimit: Int?,
+        matchData: OpaquePointer
+    ) -> Outcome {
         var lower = 0
         var upper = 0
         // size_t imports as Int: -1 is SIZE_MAX, PCRE2's "unset".
         let limit = startLimit.map { max(0, $0) } ?? -1
-        let rc = wgshim_regex_match(handle, subject.baseAddress, subject.count, start, limit, scratch.handle, &lower, &upper)
+        let rc = wgshim_regex_match(code, subject.baseAddress, subject.count, start, limit, matchData, &lower, &upper)
         switch rc {
         case 1: return .match(lower..<upper)
         case 0: return .noMatch

@@ -28,7 +28,10 @@ final class Matcher: Sendable {
     }
 
     struct RegexRule: Sendable {
-        var regex: CompiledRegex
+        let regex: CompiledRegex
+        /// `regex.code`, read from the table without retaining `regex` (which keeps it valid).
+        /// Unchecked: read-only PCRE2 code, as `CompiledRegex` documents.
+        nonisolated(unsafe) let code: OpaquePointer
         var entry: Int32
         var isUnless: Bool
         /// The most bytes a match has before its atom (`PatternAnalysis.atomOffset`), or -1 when
@@ -37,6 +40,15 @@ final class Matcher: Sendable {
         /// The bytes a match can have before its atom (`PatternAnalysis.prefixBytes`), for a
         /// pattern whose `atomOffset` is unbounded.
         var prefix: ByteSet?
+
+        init(regex: CompiledRegex, entry: Int32, isUnless: Bool, atomOffset: Int32, prefix: ByteSet?) {
+            self.regex = regex
+            self.code = regex.code
+            self.entry = entry
+            self.isUnless = isUnless
+            self.atomOffset = atomOffset
+            self.prefix = prefix
+        }
 
         /// Where a search for this pattern can start, given where its first atom starts in the
         /// text: no match starts earlier, so the result is the same as from the beginning.
@@ -152,25 +164,42 @@ final class Matcher: Sendable {
             }
             }}}}}
             guard !found.candidates.isEmpty else { return }
-            for r in found.candidates where !regexes[Int(r)].isUnless {
-                runRegex(Int(r), buffer, variants: variants, scratch: scratch, found: &found)
+            runPatterns(buffer, variants: variants, scratch: scratch, found: &found)
+        }
+    }
+
+    /// Runs the candidate patterns (those whose atoms the scan found), then their `unless`
+    /// patterns. Rules are read in place and patterns run through their handles: copying a rule
+    /// out of the table, or calling its pattern object, retains and releases it on every run.
+    @inline(never)  // Kept out of `match`, whose scan loop it would crowd.
+    private func runPatterns(
+        _ buffer: UnsafeBufferPointer<UInt8>, variants: VariantIndex, scratch: MatchScratch, found: inout MatchScratch.Found
+    ) {
+        let matchData = scratch.regex.handle
+        regexes.withUnsafeBufferPointer { rules in
+            var k = 0
+            while k < found.candidates.count {
+                let r = Int(found.candidates[k])
+                k += 1
+                if !rules[r].isUnless {
+                    runRegex(rules, r, buffer, variants: variants, matchData: matchData, scratch: scratch, found: &found)
+                }
             }
-            applyUnless(buffer, scratch: scratch, found: &found)
+            applyUnless(rules, buffer, matchData: matchData, scratch: scratch, found: &found)
         }
     }
 
     private func runRegex(
-        _ r: Int, _ buffer: UnsafeBufferPointer<UInt8>, variants: VariantIndex, scratch: MatchScratch,
-        found: inout MatchScratch.Found
+        _ rules: UnsafeBufferPointer<RegexRule>, _ r: Int, _ buffer: UnsafeBufferPointer<UInt8>, variants: VariantIndex,
+        matchData: OpaquePointer, scratch: MatchScratch, found: inout MatchScratch.Found
     ) {
-        let rule = regexes[r]
-        var position = rule.searchStart(firstAtom: found.firstAtomStart(r), in: buffer)
+        var position = rules[r].searchStart(firstAtom: found.firstAtomStart(r), in: buffer)
         let startLimit = found.lastAtomStart(r)
         while position <= startLimit {
-            switch rule.regex.firstMatch(in: buffer, from: position, startLimit: startLimit, scratch: scratch.regex) {
+            switch CompiledRegex.firstMatch(code: rules[r].code, in: buffer, from: position, startLimit: startLimit, matchData: matchData) {
             case .match(let range):
                 if !range.isEmpty && !variants.isRepeat(range) {
-                    found.hits.append(Hit(entry: rule.entry, range: range, evasion: variants.evasion(in: range)))
+                    found.hits.append(Hit(entry: rules[r].entry, range: range, evasion: variants.evasion(in: range)))
                 }
                 position = range.isEmpty ? range.upperBound + 1 : range.upperBound
             case .noMatch:
@@ -183,17 +212,24 @@ final class Matcher: Sendable {
     }
 
     /// Drops hits that an `unless` pattern of their own entry overlaps.
-    private func applyUnless(_ buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, found: inout MatchScratch.Found) {
+    private func applyUnless(
+        _ rules: UnsafeBufferPointer<RegexRule>, _ buffer: UnsafeBufferPointer<UInt8>, matchData: OpaquePointer,
+        scratch: MatchScratch, found: inout MatchScratch.Found
+    ) {
         var vetoes: [(entry: Int32, range: Range<Int>)] = []
-        for r in found.candidates where regexes[Int(r)].isUnless {
-            let rule = regexes[Int(r)]
-            guard found.hits.contains(where: { $0.entry == rule.entry }) else { continue }
-            var position = rule.searchStart(firstAtom: found.firstAtomStart(Int(r)), in: buffer)
-            let startLimit = found.lastAtomStart(Int(r))
+        var k = 0
+        while k < found.candidates.count {
+            let r = Int(found.candidates[k])
+            k += 1
+            guard rules[r].isUnless else { continue }
+            let entry = rules[r].entry
+            guard found.hits.contains(where: { $0.entry == entry }) else { continue }
+            var position = rules[r].searchStart(firstAtom: found.firstAtomStart(r), in: buffer)
+            let startLimit = found.lastAtomStart(r)
             matching: while position <= startLimit {
-                switch rule.regex.firstMatch(in: buffer, from: position, startLimit: startLimit, scratch: scratch.regex) {
+                switch CompiledRegex.firstMatch(code: rules[r].code, in: buffer, from: position, startLimit: startLimit, matchData: matchData) {
                 case .match(let range):
-                    vetoes.append((rule.entry, range))
+                    vetoes.append((entry, range))
                     position = range.isEmpty ? range.upperBound + 1 : range.upperBound
                 case .noMatch:
                     break matching
