@@ -76,6 +76,31 @@ struct ConcurrencyStressTests {
         }
     }
 
+    /// Batches run at once on one engine borrow warm classifiers from its pool and give them
+    /// back; each batch still decides as one thread does, and the pool keeps what they gave back.
+    @Test func batchesAtOnceShareTheEnginesClassifiersSafely() {
+        let engine = self.engine
+        let sample = Array(Self.listings.prefix(600))
+        let expected = engine.classify(batch: sample, jobs: 1)
+        let results = Shared<[Int: [Decision]]>([:])
+        Self.onThreads(4) { thread in
+            var last: [Decision] = []
+            for _ in 0..<3 { last = engine.classify(batch: sample, jobs: 2) }
+            let done = last
+            results.mutex.withLock { $0[thread] = done }
+        }
+        let all = results.mutex.withLock { $0 }
+        #expect(all.count == 4)
+        for (thread, decisions) in all.sorted(by: { $0.key < $1.key }) {
+            let differing = zip(expected, decisions).enumerated().compactMap { i, pair in
+                Self.difference(pair.0, pair.1).map { "#\(i): \($0)" }
+            }
+            #expect(decisions.count == sample.count && differing.isEmpty, "thread \(thread): \(differing.prefix(3))")
+        }
+        // They came back to the pool (other tests may share the engine: no exact count).
+        #expect(engine.classifiers.idleCount >= 2, "\(engine.classifiers.idleCount)")
+    }
+
     @Test func parallelMapWritesEveryIndexOnce() {
         let count = 10_000
         let indices = engine.parallelMap(count: count, jobs: 8) { _, i in i }

@@ -21,7 +21,10 @@ struct BatchRunner: Sendable {
         let chunk = max(1, min(256, count / (jobs * 8)))
         let workers = min(jobs, (count + chunk - 1) / chunk)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let classifier = engine.makeClassifier()
+            // Warm from an earlier batch, when there was one: a fresh classifier per worker and
+            // batch made a batch of 1,000 listings on two threads 15% slower (3.9 ms, not 3.3).
+            let classifier = engine.classifiers.borrow(for: engine)
+            defer { engine.classifiers.giveBack(classifier) }
             while true {
                 let start = next.add(chunk, ordering: .relaxed).oldValue
                 if start >= count { break }

@@ -22,6 +22,8 @@ public final class Engine: Sendable {
     let ruleReasons: [Reason]
     /// The JSON of what decisions share, for writing them without building them.
     let fragments: DecisionFragments
+    /// Warm classifiers for the batch path, kept from batch to batch.
+    let classifiers = ClassifierPool()
 
     /// Tunables with safe defaults.
     public struct Options: Sendable {

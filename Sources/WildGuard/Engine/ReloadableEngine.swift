@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 
 /// An engine that a long-running service can replace while it classifies: load a new taxonomy or
 /// policy with `reload(taxonomyDirectory:policy:options:)` and every classification after the swap
@@ -21,17 +21,23 @@ import Synchronization
 ///     log("kept \(screen.engine.fingerprint): \(error)")   // still serving the old one
 /// }
 /// ```
-public final class ReloadableEngine: Sendable {
+public final class ReloadableEngine: @unchecked Sendable {
+    // @unchecked: `inService` is read and written only under `lock`. The locks are pthread
+    // mutexes (`NSLock`), which ThreadSanitizer sees (`scripts/tsan.sh`); it does not see the
+    // futex inside `Synchronization.Mutex` on Linux and reported reads and swaps made under
+    // that lock as races.
+
     /// The engine in service. Held only to read or replace the reference, never while compiling
     /// or classifying, so classifying threads do not wait for a reload.
-    private let current: Mutex<Engine>
+    private var inService: Engine
+    private let lock = NSLock()
     /// Serialises reloads, so that they take effect in the order they were asked for (a slow
     /// compile of an older version cannot replace a newer one that finished first).
-    private let reloading = Mutex<Void>(())
+    private let reloading = NSLock()
 
     /// Serves `engine` until the first reload.
     public init(_ engine: Engine) {
-        current = Mutex(engine)
+        inService = engine
     }
 
     /// Loads the taxonomy in `taxonomyDirectory` with the policy `policy` (a profile name or a
@@ -45,7 +51,7 @@ public final class ReloadableEngine: Sendable {
     /// The engine in service now. Keep the returned engine for work that must be decided by one
     /// engine from start to end (a batch, a report), and ask again for the next piece of work.
     public var engine: Engine {
-        current.withLock { $0 }
+        lock.withLock { inService }
     }
 
     /// Classifies one listing with the engine in service.
@@ -80,19 +86,19 @@ public final class ReloadableEngine: Sendable {
     public func reload(
         taxonomyDirectory: String, policy: String = Policy.defaultName, options: Engine.Options? = nil
     ) throws(WildGuardError) -> Engine {
-        try reloading.withLock { _ throws(WildGuardError) -> Engine in
-            let fresh = try Engine(taxonomyDirectory: taxonomyDirectory, policy: policy, options: options ?? engine.options)
-            replace(with: fresh)
-            return fresh
-        }
+        reloading.lock()
+        defer { reloading.unlock() }
+        let fresh = try Engine(taxonomyDirectory: taxonomyDirectory, policy: policy, options: options ?? engine.options)
+        replace(with: fresh)
+        return fresh
     }
 
     /// Puts an engine loaded elsewhere in service and returns the one it replaces.
     @discardableResult
     public func replace(with engine: Engine) -> Engine {
-        current.withLock { engineInService in
-            let previous = engineInService
-            engineInService = engine
+        lock.withLock {
+            let previous = inService
+            inService = engine
             return previous
         }
     }
