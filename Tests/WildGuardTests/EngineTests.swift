@@ -17,6 +17,26 @@ struct EngineTests {
         #expect(Action.allCases.contains(decision.action))
     }
 
+    /// `withClassifier` lends a warm classifier and takes it back: the next call gets the same
+    /// one, a call inside another gets another, and what it decides is what a fresh one decides.
+    /// (An engine of its own: other tests borrow from the shared one at the same time.)
+    @Test func withClassifierLendsTheSameWarmClassifierAgain() throws {
+        let engine = try Engine(taxonomy: self.engine.taxonomy, policy: self.engine.policy)
+        let listing = "Carved ivory bangle, WhatsApp for price"
+        let first = engine.withClassifier { classifier in
+            _ = classifier.classify(listing)
+            return ObjectIdentifier(classifier)
+        }
+        #expect(engine.withClassifier { ObjectIdentifier($0) } == first)
+        let (outer, inner) = engine.withClassifier { outer in
+            (ObjectIdentifier(outer), engine.withClassifier { ObjectIdentifier($0) })
+        }
+        #expect(outer != inner && [outer, inner].contains(first))
+        let lent = engine.withClassifier { $0.classify(listing) }
+        let fresh = engine.makeClassifier().classify(listing)
+        #expect(lent.action == fresh.action && lent.score == fresh.score && lent.reasons.count == fresh.reasons.count)
+    }
+
     @Test func invalidUTF8IsReplacedAndSaid() {
         let bytes: [UInt8] = Array("ivory bangle ".utf8) + [0xC3, 0x28, 0xFF] + Array(" for sale".utf8)
         let decision = bytes.withUnsafeBufferPointer { engine.makeClassifier().classify(utf8: $0) }

@@ -118,6 +118,16 @@ public final class Engine: Sendable {
     /// listing to listing, and must not be shared between threads.
     public func makeClassifier() -> Classifier { Classifier(engine: self) }
 
+    /// Runs `body` with a warm classifier that no other thread uses until `body` returns: one
+    /// the engine keeps from earlier calls (and batches), or a new one. For callers whose
+    /// threads come and go (request handlers, C callers) and cannot keep a classifier per thread.
+    /// The engine keeps at most 64 of them.
+    public func withClassifier<Result>(_ body: (Classifier) throws -> Result) rethrows -> Result {
+        let classifier = classifiers.borrow(for: self)
+        defer { classifiers.giveBack(classifier) }
+        return try body(classifier)
+    }
+
     /// Classifies one listing (convenience: makes a classifier for the call).
     public func classify(_ text: String) -> Decision { makeClassifier().classify(text) }
 

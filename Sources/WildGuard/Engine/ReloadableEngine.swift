@@ -1,4 +1,3 @@
-import Foundation
 
 /// An engine that a long-running service can replace while it classifies: load a new taxonomy or
 /// policy with `reload(taxonomyDirectory:policy:options:)` and every classification after the swap
@@ -21,23 +20,17 @@ import Foundation
 ///     log("kept \(screen.engine.fingerprint): \(error)")   // still serving the old one
 /// }
 /// ```
-public final class ReloadableEngine: @unchecked Sendable {
-    // @unchecked: `inService` is read and written only under `lock`. The locks are pthread
-    // mutexes (`NSLock`), which ThreadSanitizer sees (`scripts/tsan.sh`); it does not see the
-    // futex inside `Synchronization.Mutex` on Linux and reported reads and swaps made under
-    // that lock as races.
-
+public final class ReloadableEngine: Sendable {
     /// The engine in service. Held only to read or replace the reference, never while compiling
     /// or classifying, so classifying threads do not wait for a reload.
-    private var inService: Engine
-    private let lock = NSLock()
+    private let inService: Locked<Engine>
     /// Serialises reloads, so that they take effect in the order they were asked for (a slow
     /// compile of an older version cannot replace a newer one that finished first).
-    private let reloading = NSLock()
+    private let reloading = Locked<Void>(())
 
     /// Serves `engine` until the first reload.
     public init(_ engine: Engine) {
-        inService = engine
+        inService = Locked(engine)
     }
 
     /// Loads the taxonomy in `taxonomyDirectory` with the policy `policy` (a profile name or a
@@ -51,7 +44,7 @@ public final class ReloadableEngine: @unchecked Sendable {
     /// The engine in service now. Keep the returned engine for work that must be decided by one
     /// engine from start to end (a batch, a report), and ask again for the next piece of work.
     public var engine: Engine {
-        lock.withLock { inService }
+        inService.withLock { $0 }
     }
 
     /// Classifies one listing with the engine in service.
@@ -86,19 +79,19 @@ public final class ReloadableEngine: @unchecked Sendable {
     public func reload(
         taxonomyDirectory: String, policy: String = Policy.defaultName, options: Engine.Options? = nil
     ) throws(WildGuardError) -> Engine {
-        reloading.lock()
-        defer { reloading.unlock() }
-        let fresh = try Engine(taxonomyDirectory: taxonomyDirectory, policy: policy, options: options ?? engine.options)
-        replace(with: fresh)
-        return fresh
+        try reloading.withLock { _ throws(WildGuardError) -> Engine in
+            let fresh = try Engine(taxonomyDirectory: taxonomyDirectory, policy: policy, options: options ?? engine.options)
+            replace(with: fresh)
+            return fresh
+        }
     }
 
     /// Puts an engine loaded elsewhere in service and returns the one it replaces.
     @discardableResult
     public func replace(with engine: Engine) -> Engine {
-        lock.withLock {
-            let previous = inService
-            inService = engine
+        inService.withLock { engineInService in
+            let previous = engineInService
+            engineInService = engine
             return previous
         }
     }

@@ -1,4 +1,3 @@
-import Synchronization
 import CWildGuardShims
 
 /// Thin Swift face of the ICU calls in `CWildGuardShims`. Used while building lookup tables and
@@ -90,7 +89,7 @@ final class Transliterator: @unchecked Sendable {
 /// rules and closing it frees them, a tenth of loading the bundled taxonomy each time. A compile
 /// borrows one of each kind and gives it back; compiles running at once get their own.
 enum TransliteratorPool {
-    private static let idle = Mutex<[String: [Transliterator]]>([:])
+    private static let idle = Locked<[String: [Transliterator]]>([:])
 
     /// Runs `body` with a transliterator for `id` (nil when ICU has no such transliterator).
     static func with<R>(_ id: String, _ body: (Transliterator?) -> R) -> R {
