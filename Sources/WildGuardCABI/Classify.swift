@@ -12,7 +12,7 @@ public func wg_classify(
     guard let handle = EngineHandle.borrow(engine), let bytes = ListingBytes.buffer(text, length: length) else {
         return nil
     }
-    let decision = handle.engine.withClassifier { $0.classify(utf8: bytes) }
+    let decision = handle.classifiers.withClassifier { $0.classify(utf8: bytes) }
     return DecisionText.json(decision, id: nil)
 }
 
@@ -28,7 +28,7 @@ public func wg_classify_action(
     guard let handle = EngineHandle.borrow(engine), let bytes = ListingBytes.buffer(text, length: length) else {
         return Status.invalidArgument
     }
-    let decision = handle.engine.withClassifier { $0.classify(utf8: bytes) }
+    let decision = handle.classifiers.withClassifier { $0.classify(utf8: bytes) }
     score?.pointee = decision.score
     return DecisionText.code(decision.action)
 }

@@ -27,7 +27,7 @@ public func wg_classify_batch(
     // Check every listing before starting, so that a bad argument is reported without any work
     // done and nothing to undo.
     for i in 0..<n where input.listing(i) == nil { return Status.invalidArgument }
-    let stored = handle.engine.parallelMap(count: n, jobs: jobs == 0 ? nil : Int(jobs)) { classifier, i in
+    let stored = handle.engine.parallelMap(count: n, jobs: jobs == 0 ? nil : Int(jobs), pool: handle.classifiers) { classifier, i in
         guard let bytes = input.listing(i) else { return false }
         let json = DecisionText.json(classifier.classify(utf8: bytes), id: i)
         output.set(i, json)

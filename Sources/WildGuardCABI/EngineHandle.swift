@@ -1,14 +1,16 @@
 import WildGuard
 
-/// What a `wg_engine *` points to: the shared engine, whose classifiers its callers borrow
-/// (`Engine.withClassifier`: C callers bring their own threads, which Swift cannot tell apart
-/// cheaply). The C side sees an opaque pointer that holds one retain, taken by `wg_engine_open`
-/// and given back by `wg_engine_free`.
+/// What a `wg_engine *` points to: the shared engine and the classifiers its callers borrow (C
+/// callers bring their own threads, which Swift cannot tell apart cheaply). The C side sees an
+/// opaque pointer that holds one retain, taken by `wg_engine_open` and given back by
+/// `wg_engine_free`.
 final class EngineHandle: Sendable {
     let engine: Engine
+    let classifiers: ClassifierPool
 
     init(engine: Engine) {
         self.engine = engine
+        classifiers = ClassifierPool(engine: engine)
     }
 
     /// The pointer handed to C, owning one reference.

@@ -31,6 +31,8 @@ struct BatchPipeline {
              each: ((ClassifiedRecord) -> Void)? = nil)
     {
         let encoder = sink?.encoder
+        // Warm classifiers from block to block.
+        let pool = ClassifierPool(engine: engine)
         let reading = BlockReader(source: source, blockSize: blockSize)
         var block = source.next(blockSize)
         while !block.isEmpty && !Interruption.requested {
@@ -44,7 +46,7 @@ struct BatchPipeline {
             // JSON Lines that nothing else reads are written straight from the classifier,
             // without building each decision.
             let writesJSONDirectly = encoder?.format == .jsonl && !keepRecord
-            let results = engine.parallelMap(count: block.count, jobs: jobs) { classifier, i in
+            let results = engine.parallelMap(count: block.count, jobs: jobs, pool: pool) { classifier, i in
                 if writesJSONDirectly, case .line(let bytes, let number) = current[i] {
                     var writer = JSONWriter(capacity: 2_048)
                     let action = bytes.withUnsafeBufferPointer {

@@ -75,16 +75,19 @@ struct ConcurrencyStressTests {
         }
     }
 
-    /// Batches run at once on one engine borrow warm classifiers from its pool and give them
+    /// Batches run at once on one engine borrow warm classifiers from one pool and give them
     /// back; each batch still decides as one thread does, and the pool keeps what they gave back.
-    @Test func batchesAtOnceShareTheEnginesClassifiersSafely() {
+    @Test func batchesAtOnceShareAPoolOfClassifiersSafely() {
         let engine = self.engine
+        let pool = ClassifierPool(engine: engine)
         let sample = Array(Self.listings.prefix(600))
         let expected = engine.classify(batch: sample, jobs: 1)
         let results = Shared<[Int: [Decision]]>([:])
         Self.onThreads(4) { thread in
             var last: [Decision] = []
-            for _ in 0..<3 { last = engine.classify(batch: sample, jobs: 2) }
+            for _ in 0..<3 {
+                last = engine.parallelMap(count: sample.count, jobs: 2, pool: pool) { classifier, i in classifier.classify(sample[i]) }
+            }
             let done = last
             results.mutex.withLock { $0[thread] = done }
         }
@@ -96,8 +99,8 @@ struct ConcurrencyStressTests {
             }
             #expect(decisions.count == sample.count && differing.isEmpty, "thread \(thread): \(differing.prefix(3))")
         }
-        // They came back to the pool (other tests may share the engine: no exact count).
-        #expect(engine.classifiers.idleCount >= 2, "\(engine.classifiers.idleCount)")
+        // They came back: up to eight were out at once (four batches of two workers).
+        #expect((1...8).contains(pool.idleCount), "\(pool.idleCount)")
     }
 
     @Test func parallelMapWritesEveryIndexOnce() {

@@ -17,24 +17,39 @@ struct EngineTests {
         #expect(Action.allCases.contains(decision.action))
     }
 
-    /// `withClassifier` lends a warm classifier and takes it back: the next call gets the same
-    /// one, a call inside another gets another, and what it decides is what a fresh one decides.
-    /// (An engine of its own: other tests borrow from the shared one at the same time.)
-    @Test func withClassifierLendsTheSameWarmClassifierAgain() throws {
-        let engine = try Engine(taxonomy: self.engine.taxonomy, policy: self.engine.policy)
+    /// A pool lends a warm classifier and takes it back: the next call gets the same one, a call
+    /// inside another gets another, and what it decides is what a fresh one decides.
+    @Test func aPoolLendsTheSameWarmClassifierAgain() {
+        let pool = ClassifierPool(engine: engine)
         let listing = "Carved ivory bangle, WhatsApp for price"
-        let first = engine.withClassifier { classifier in
+        let first = pool.withClassifier { classifier in
             _ = classifier.classify(listing)
             return ObjectIdentifier(classifier)
         }
-        #expect(engine.withClassifier { ObjectIdentifier($0) } == first)
-        let (outer, inner) = engine.withClassifier { outer in
-            (ObjectIdentifier(outer), engine.withClassifier { ObjectIdentifier($0) })
+        #expect(pool.withClassifier { ObjectIdentifier($0) } == first)
+        let (outer, inner) = pool.withClassifier { outer in
+            (ObjectIdentifier(outer), pool.withClassifier { ObjectIdentifier($0) })
         }
-        #expect(outer != inner && [outer, inner].contains(first))
-        let lent = engine.withClassifier { $0.classify(listing) }
+        #expect(outer != inner && [outer, inner].contains(first) && pool.idleCount == 2)
+        let lent = pool.withClassifier { $0.classify(listing) }
         let fresh = engine.makeClassifier().classify(listing)
         #expect(lent.action == fresh.action && lent.score == fresh.score && lent.reasons.count == fresh.reasons.count)
+    }
+
+    /// An engine whose classifiers were pooled and run in batches is freed with its pool: the
+    /// pool holds the engine, never the other way round (the engine holding a pool of
+    /// classifiers, each holding the engine, was a cycle that leaked every engine).
+    @Test func anEngineIsFreedWithItsPool() throws {
+        weak var freed: Engine?
+        do {
+            let engine = try Engine(taxonomy: self.engine.taxonomy, policy: self.engine.policy)
+            let pool = ClassifierPool(engine: engine)
+            _ = engine.parallelMap(count: 40, jobs: 2, pool: pool) { classifier, i in classifier.classify("ivory \(i)").action }
+            _ = engine.classify(batch: ["ivory", "tiger"], jobs: 2)
+            #expect(pool.idleCount >= 1)
+            freed = engine
+        }
+        #expect(freed == nil)
     }
 
     @Test func invalidUTF8IsReplacedAndSaid() {

@@ -142,8 +142,10 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("Classify end to end (JSONL in, JSON out), 2 threads", configuration: perListing) { benchmark in
         let parser = RecordParser(format: .jsonl)
+        // As `wildguard classify` runs block after block: warm classifiers kept between them.
+        let pool = ClassifierPool(engine: engine)
         for _ in benchmark.scaledIterations {
-            let out = engine.parallelMap(count: corpusJSONL.count, jobs: 2) { classifier, i in
+            let out = engine.parallelMap(count: corpusJSONL.count, jobs: 2, pool: pool) { classifier, i in
                 var writer = JSONWriter(capacity: 4_096)
                 corpusJSONL[i].withUnsafeBufferPointer {
                     _ = classifier.writeDecision(line: $0, number: i + 1, parser: parser, into: &writer)

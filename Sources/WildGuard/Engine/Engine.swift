@@ -22,8 +22,6 @@ public final class Engine: Sendable {
     let ruleReasons: [Reason]
     /// The JSON of what decisions share, for writing them without building them.
     let fragments: DecisionFragments
-    /// Warm classifiers for the batch path, kept from batch to batch.
-    let classifiers = ClassifierPool()
 
     /// Tunables with safe defaults.
     public struct Options: Sendable {
@@ -118,16 +116,6 @@ public final class Engine: Sendable {
     /// listing to listing, and must not be shared between threads.
     public func makeClassifier() -> Classifier { Classifier(engine: self) }
 
-    /// Runs `body` with a warm classifier that no other thread uses until `body` returns: one
-    /// the engine keeps from earlier calls (and batches), or a new one. For callers whose
-    /// threads come and go (request handlers, C callers) and cannot keep a classifier per thread.
-    /// The engine keeps at most 64 of them.
-    public func withClassifier<Result>(_ body: (Classifier) throws -> Result) rethrows -> Result {
-        let classifier = classifiers.borrow(for: self)
-        defer { classifiers.giveBack(classifier) }
-        return try body(classifier)
-    }
-
     /// Classifies one listing (convenience: makes a classifier for the call).
     public func classify(_ text: String) -> Decision { makeClassifier().classify(text) }
 
@@ -190,8 +178,19 @@ extension Engine {
     /// Runs `work` for indices `0..<count` on `jobs` threads (default: all cores), each thread
     /// with its own `Classifier`, and returns the results in index order. This is the batch path
     /// the CLI and the benchmarks use.
-    public func parallelMap<T: Sendable>(count: Int, jobs: Int? = nil, _ work: @Sendable (Classifier, Int) -> T) -> [T] {
-        BatchRunner(engine: self, jobs: jobs).run(count: count, work)
+    ///
+    /// - Parameters:
+    ///   - count: How many indices: `work` runs once for each of `0..<count`.
+    ///   - jobs: How many threads (default: all cores).
+    ///   - pool: Where the threads borrow their classifiers from and give them back (a pool of
+    ///     this engine): warm ones, for a caller that runs batch after batch. Without one, each
+    ///     thread makes a new classifier.
+    ///   - work: The work for one index, on a worker thread, with that thread's classifier.
+    /// - Returns: What `work` returned for each index, in index order.
+    public func parallelMap<T: Sendable>(
+        count: Int, jobs: Int? = nil, pool: ClassifierPool? = nil, _ work: @Sendable (Classifier, Int) -> T
+    ) -> [T] {
+        BatchRunner(engine: self, jobs: jobs, pool: pool).run(count: count, work)
     }
 }
 

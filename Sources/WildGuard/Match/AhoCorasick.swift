@@ -223,13 +223,11 @@ struct AhoCorasick: Sendable {
         }
         choose(0)
         var visits = [Int32](repeating: 0, count: sample.isEmpty ? 0 : count)
-        var byteCounts = [Int](repeating: 0, count: 256)
         for text in sample {
             var state = 0
             for byte in text {
                 state = step(state, byte)
                 visits[state] &+= 1
-                byteCounts[Int(byte)] += 1
             }
         }
         if !sample.isEmpty && denseCount < count {
@@ -239,19 +237,14 @@ struct AhoCorasick: Sendable {
         for state in 0..<count where chosen < denseCount { choose(state) }
 
         // 4. The final numbers: states with rows first, those the sample visits most first (so
-        // that the rows a scan reads most share as few cache lines as they can), then the others
-        // in breadth-first order; and the tables under those numbers. Columns, likewise, in the
-        // order of how often the sample holds their bytes.
+        // that the rows a scan reads most lie together), then the others in breadth-first order;
+        // and the tables under those numbers.
         var denseStates = (0..<count).filter { isDense[$0] }
         if !sample.isEmpty {
             // The root first: a scan starts there, at code 0.
             denseStates.sort { a, b in
                 a == 0 || (b != 0 && (visits[a] > visits[b] || (visits[a] == visits[b] && a < b)))
             }
-            let byFrequency = (0..<256).filter { byteClass[$0] != 0 }.sorted {
-                byteCounts[$0] > byteCounts[$1] || (byteCounts[$0] == byteCounts[$1] && byteClass[$0] < byteClass[$1])
-            }
-            for (k, byte) in byFrequency.enumerated() { byteClass[byte] = UInt8(k + 1) }
         }
         var number = [Int32](repeating: 0, count: count)
         var byNumber: [Int32] = []
