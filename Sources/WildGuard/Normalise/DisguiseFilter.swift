@@ -79,8 +79,7 @@ struct DisguiseFilter: Sendable {
             var endBefore: UInt64 = 0x80
             while j + 8 <= end {
                 let w = ByteWord.load(base, j)
-                let low = w & ByteWord.lows
-                let notLower = (w | (low &+ ByteWord.repeating(0x05)) | ~(low &+ ByteWord.repeating(0x1F))) & highs
+                let notLower = ByteWord.notLowercaseLetters(w)
                 let spaces = ByteWord.bytes(w, equalTo: 0x20)
                 let letters = ~notLower & highs
                 // Whether the byte after each one ends its token; is an a to z letter.

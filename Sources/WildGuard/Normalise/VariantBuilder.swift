@@ -181,11 +181,9 @@ struct VariantBuilder: Sendable {
         if let base = bytes.baseAddress {
             while j + 8 <= end {
                 let w = ByteWord.load(base, j)
-                let low = w & ByteWord.lows
-                // The high bit of each byte that is a space; of each that is not a to z (not
-                // ASCII, above "z" or below "a").
+                // The high bit of each byte that is a space; of each that is not a to z.
                 let spaces = ByteWord.bytes(w, equalTo: 0x20)
-                let outside = (w | (low &+ ByteWord.repeating(0x05)) | ~(low &+ ByteWord.repeating(0x1F))) & highs
+                let outside = ByteWord.notLowercaseLetters(w)
                 if spaces != 0 {
                     let before = spaces.trailingZeroBitCount / 8
                     let mask: UInt64 = before == 0 ? 0 : UInt64.max >> (64 - 8 * before)

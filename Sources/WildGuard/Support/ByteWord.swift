@@ -28,6 +28,16 @@ enum ByteWord {
     @inline(__always)
     static func bytes(_ word: UInt64, equalTo b: UInt8) -> UInt64 { zeroBytes(word ^ repeating(b)) }
 
+    /// The high bit of every byte of `word` that is not a lower-case letter a to z (not ASCII,
+    /// below "a" or above "z"), exact byte by byte.
+    @inline(__always)
+    static func notLowercaseLetters(_ word: UInt64) -> UInt64 {
+        let low = word & lows
+        // 0x05 added carries into the high bit for "{" (0x7B) and above; 0x1F added leaves it
+        // clear below "a" (0x61).
+        return (word | (low &+ repeating(0x05)) | ~(low &+ repeating(0x1F))) & highs
+    }
+
     /// The high bit of every byte of `word` below 0x20 (a control character), exact byte by byte.
     @inline(__always)
     static func controlBytes(_ word: UInt64) -> UInt64 {
